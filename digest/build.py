@@ -1,0 +1,98 @@
+"""build(config) = write(render(site(read(config)))): the whole pipeline, readable in one screen."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .config import SiteConfig
+from .errors import BuildError, BuildWarning, DigestError
+from .model import Article
+from .read import Progress, content_files, read_articles
+from .render import make_environment, render_site, theme_dirs
+from .site import build_site
+from .write import write_site
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What a build did, for the one-line summary."""
+
+    articles: int
+    files: int
+    seconds: float
+    left_out: tuple[Article, ...]
+    warnings: tuple[BuildWarning, ...]
+
+
+def build(
+    config: SiteConfig,
+    *,
+    drafts: bool = False,
+    future: bool = False,
+    output: Path | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    """Build into `output` (default: the configured folder); raises BuildError listing every mistake."""
+    started = time.perf_counter()
+    destination = (output or config.output_path).resolve()
+    check_destination(config, destination)
+    env = make_environment(config)
+    reading = read_articles(config, progress)
+    site, collisions = build_site(reading.articles, config.tz, build_now(), drafts=drafts, future=future)
+    if reading.errors or collisions:
+        raise BuildError(reading.errors + collisions)
+    outputs = render_site(config, site, env)
+    files = write_site(outputs, static_files(config), destination)
+    return Report(
+        len(site.articles), files, time.perf_counter() - started, site.left_out, tuple(reading.warnings)
+    )
+
+
+def build_now() -> datetime:
+    """The build's "now": SOURCE_DATE_EPOCH when set, so builds are reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
+
+
+def static_files(config: SiteConfig) -> list[tuple[Path, str]]:
+    """Files copied as they are: theme assets under static/, then the site's static/ and content images."""
+    copies: list[tuple[Path, str]] = []
+    for theme in reversed(theme_dirs(config)):  # the built-in first, so the site's theme overrides it
+        copies += _tree(theme / "static", "static/")
+    copies += _tree(config.root / config.static_dir, "")
+    copies += [(path, path.relative_to(config.content_path).as_posix()) for path in content_files(config, "")]
+    return copies
+
+
+def _tree(folder: Path, prefix: str) -> list[tuple[Path, str]]:
+    if not folder.is_dir():
+        return []
+    return [(p, prefix + p.relative_to(folder).as_posix()) for p in sorted(folder.rglob("*")) if p.is_file()]
+
+
+def check_destination(config: SiteConfig, destination: Path) -> None:
+    """Refuse an output folder that would replace the site itself or anything it reads from."""
+    guarded = [config.root, config.content_path.resolve(), (config.root / "themes").resolve()]
+    for folder in guarded:
+        if destination == folder or folder.is_relative_to(destination):
+            raise DigestError(
+                config.root / "site.yml",
+                None,
+                f"output folder {destination} would replace {folder} — choose another `output_dir`",
+            )
+    if destination.is_dir() and any(destination.iterdir()) and not _looks_built(destination):
+        raise DigestError(
+            destination,
+            None,
+            "this folder is not empty and was not made by digest, so it will not be replaced — "
+            "choose an empty or new output folder",
+        )
+
+
+def _looks_built(folder: Path) -> bool:
+    """A previous digest output has these; anything else may be someone's files."""
+    return all((folder / name).exists() for name in ("index.html", "404.html", "static"))

@@ -1,0 +1,145 @@
+"""Command line: the only place that prints and picks exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from . import __version__
+from .build import Report, build
+from .config import load_config
+from .errors import BuildError, BuildWarning, DigestError
+
+SHOWN_PER_WARNING = 3  # identical warnings beyond this are counted, not listed (without -v)
+
+
+def parser() -> argparse.ArgumentParser:
+    """The `digest` command and its sub-commands."""
+    main = argparse.ArgumentParser(
+        prog="digest",
+        description="Build a static website from a folder of curated news stories (Markdown + YAML).",
+    )
+    main.add_argument("--version", action="version", version=f"digest {__version__}")
+    commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    b = commands.add_parser(
+        "build",
+        help="build the site into the output folder",
+        description="Read site.yml and content/, render the theme and write the site into the output "
+        "folder. The previous output is replaced only when the whole build succeeds.",
+    )
+    b.add_argument(
+        "--config",
+        type=Path,
+        default=Path("site.yml"),
+        metavar="FILE",
+        help="site configuration (default: site.yml)",
+    )
+    b.add_argument(
+        "--output",
+        type=Path,
+        metavar="DIR",
+        help="output folder (default: output_dir in site.yml, or public)",
+    )
+    b.add_argument(
+        "--base-url", metavar="URL", help="override base_url from site.yml, e.g. https://example.org/digest/"
+    )
+    b.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    b.add_argument("--future", action="store_true", help="include articles dated in the future")
+    noise = b.add_mutually_exclusive_group()
+    noise.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    noise.add_argument(
+        "-v", "--verbose", action="store_true", help="print every warning and each file left out"
+    )
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `digest` console script."""
+    args = parser().parse_args(argv)
+    try:
+        return _build(args)
+    except BuildError as failed:
+        for error in failed.errors:
+            print(_shown(error), file=sys.stderr)
+        print(
+            f"build failed: {len(failed.errors)} error(s); the previous output is unchanged", file=sys.stderr
+        )
+    except DigestError as error:
+        print(_shown(error), file=sys.stderr)
+        print("build failed; the previous output is unchanged", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("interrupted; the previous output is unchanged", file=sys.stderr)
+        return 130
+    return 1
+
+
+def _build(args: argparse.Namespace) -> int:
+    overrides = {"base_url": args.base_url} if args.base_url else {}
+    config = load_config(args.config, overrides)
+    show_progress = sys.stderr.isatty() and not args.quiet
+    report = build(
+        config,
+        drafts=args.drafts,
+        future=args.future,
+        output=args.output,
+        progress=_progress if show_progress else None,
+    )
+    if show_progress:
+        print("\r\033[K", end="", file=sys.stderr)
+    if not args.quiet:
+        _print_warnings(report.warnings, verbose=args.verbose)
+        _print_summary(report, args.output or config.output_path, verbose=args.verbose)
+    return 0
+
+
+def _progress(stage: str, done: int, total: int) -> None:
+    """A single updating line, only for sites big enough to wait for."""
+    if total >= 500 and (done % 100 == 0 or done == total):
+        print(f"\r{stage} {done}/{total}", end="", file=sys.stderr, flush=True)
+
+
+def _print_warnings(warnings: tuple[BuildWarning, ...], *, verbose: bool) -> None:
+    """Warnings grouped by message, so 1,600 files with the same unknown key make one line."""
+    groups: dict[str, list[BuildWarning]] = defaultdict(list)
+    for warning in warnings:
+        groups[warning.message].append(warning)
+    for items in groups.values():
+        shown = items if verbose else items[:SHOWN_PER_WARNING]
+        for warning in shown:
+            print(f"warning: {_shown(warning)}", file=sys.stderr)
+        if len(items) > len(shown):
+            print(
+                f"warning: … and {len(items) - len(shown)} more with the same warning (-v lists them)",
+                file=sys.stderr,
+            )
+
+
+def _print_summary(report: Report, output: Path, *, verbose: bool) -> None:
+    if report.left_out:
+        print(
+            f"note: {len(report.left_out)} future-dated article(s) left out — they appear once their date "
+            "has passed, or now with --future:",
+            file=sys.stderr,
+        )
+        for article in report.left_out if verbose else report.left_out[:SHOWN_PER_WARNING]:
+            print(f"  {article.path.as_posix()} ({article.date.isoformat()})", file=sys.stderr)
+    where = _relative(output)
+    print(f"built {report.articles} articles, {report.files} files into {where}/ in {report.seconds:.2f} s")
+
+
+def _shown(item: DigestError | BuildWarning) -> str:
+    """An error or warning with its path relative to the current folder, when it is inside it."""
+    return str(type(item)(_relative(item.path), item.line, item.message))
+
+
+def _relative(path: Path) -> Path:
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+if __name__ == "__main__":
+    sys.exit(main())

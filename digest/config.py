@@ -1,0 +1,287 @@
+"""site.yml → a frozen, typed SiteConfig, checked once at load so later stages can trust it."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import DigestError
+from .fields import Fields, load_fields
+
+DEFAULT_EXTENSIONS = ("extra", "smarty", "toc", "sane_lists")
+PERMALINK_FIELDS = ("year", "month", "day", "slug", "source")
+FRONT_MATTER_KEYS = (
+    "title", "date", "source", "location", "tags", "summary", "author",
+    "image", "image_alt", "slug", "draft", "updated",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class NavLink:
+    """A link in the site's navigation bar."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Publisher:
+    """Who publishes the digest (shown in the footer, used by structured data)."""
+
+    name: str
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Defaults:
+    """Front matter values for every file matching a glob, as Jekyll's `defaults:` does."""
+
+    path: str
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class MarkdownConfig:
+    """Python-Markdown extensions and their settings."""
+
+    extensions: tuple[str, ...] = DEFAULT_EXTENSIONS
+    extension_configs: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    """Everything site.yml can say, with defaults; `root` is the folder holding site.yml."""
+
+    root: Path
+    title: str
+    base_url: str
+    description: str = ""
+    language: str = "en"
+    timezone: str = "UTC"
+    output_dir: str = "public"
+    content_dir: str = "content"
+    static_dir: str = "static"
+    per_page: int = 10
+    permalink: str = "/{year}/{month}/{slug}/"
+    theme: str = "default"
+    author: str | None = None
+    publisher: Publisher | None = None
+    markdown: MarkdownConfig = field(default_factory=MarkdownConfig)
+    nav: tuple[NavLink, ...] = ()
+    defaults: tuple[Defaults, ...] = ()
+    aliases: dict[str, str] = field(default_factory=dict)
+    extra_keys: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ("_*", ".*")
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The site's time zone, used for naive dates and for archive months."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def content_path(self) -> Path:
+        return self.root / self.content_dir
+
+    @property
+    def output_path(self) -> Path:
+        return (self.root / self.output_dir).resolve()
+
+
+_KEYS = {f.name for f in fields(SiteConfig)} - {"root"}
+
+
+def load_config(path: Path, overrides: dict[str, Any] | None = None) -> SiteConfig:
+    """Read and validate site.yml; `overrides` come from the command line and win."""
+    if not path.is_file():
+        raise DigestError(
+            path, None, "no site.yml here — run digest in your site's folder or pass --config FILE"
+        )
+    raw = load_fields(path.read_text(encoding="utf-8-sig"), path)
+    return parse_config(raw, path.parent.resolve(), overrides or {})
+
+
+def parse_config(raw: Fields, root: Path, overrides: dict[str, Any]) -> SiteConfig:
+    """Turn site.yml's fields into a SiteConfig, naming the line of the first wrong key."""
+    values = {**raw.values, **overrides}
+    for key in values:
+        if key not in _KEYS:
+            raise DigestError(raw.path, raw.line(key), f"unknown key `{key}`{did_you_mean(key, _KEYS)}")
+    for key in ("title", "base_url"):
+        if key not in values:
+            raise DigestError(raw.path, None, f"missing `{key}` — add a line `{key}: …`")
+    check = _Checker(raw)
+    kwargs: dict[str, Any] = {
+        "title": check.text("title", values["title"]),
+        "base_url": _base_url(check, values["base_url"]),
+    }
+    for key in ("description", "language", "output_dir", "content_dir", "static_dir", "theme"):
+        if key in values:
+            kwargs[key] = check.text(key, values[key])
+    if "author" in values:
+        kwargs["author"] = check.text("author", values["author"])
+    if "timezone" in values:
+        kwargs["timezone"] = _timezone(check, values["timezone"])
+    if "per_page" in values:
+        kwargs["per_page"] = check.positive_int("per_page", values["per_page"])
+    if "permalink" in values:
+        kwargs["permalink"] = _permalink(check, values["permalink"])
+    if "publisher" in values:
+        kwargs["publisher"] = _publisher(check, values["publisher"])
+    if "markdown" in values:
+        kwargs["markdown"] = _markdown(check, values["markdown"])
+    if "nav" in values:
+        kwargs["nav"] = tuple(
+            NavLink(check.text("nav.title", item.get("title")), check.text("nav.url", item.get("url")))
+            for item in check.list_of_mappings("nav", values["nav"], {"title", "url"})
+        )
+    if "defaults" in values:
+        kwargs["defaults"] = tuple(
+            Defaults(
+                check.text("defaults", item.get("path", "**")),
+                check.mapping("defaults", item.get("values")),
+            )
+            for item in check.list_of_mappings("defaults", values["defaults"], {"path", "values"})
+        )
+    if "aliases" in values:
+        kwargs["aliases"] = {
+            str(k): check.text("aliases", v) for k, v in check.mapping("aliases", values["aliases"]).items()
+        }
+    for key in ("extra_keys", "ignore"):
+        if key in values:
+            kwargs[key] = tuple(check.text(key, v) for v in check.list(key, values[key]))
+    return SiteConfig(root=root, **kwargs)
+
+
+def did_you_mean(word: str, choices: set[str] | tuple[str, ...]) -> str:
+    """A hint naming the closest valid key, or nothing when no key is close."""
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.7)
+    return f" — did you mean `{close[0]}`?" if close else f" — valid keys: {', '.join(sorted(choices))}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Checker:
+    """Type checks that raise errors pointing at the key's line in site.yml."""
+
+    raw: Fields
+
+    def fail(self, key: str, message: str) -> DigestError:
+        return DigestError(self.raw.path, self.raw.line(key), f"`{key}`: {message}")
+
+    def text(self, key: str, value: Any) -> str:
+        if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
+            raise self.fail(key, f"expected text, found {describe(value)}")
+        return str(value).strip()
+
+    def positive_int(self, key: str, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise self.fail(key, f"expected a whole number of at least 1, found {describe(value)}")
+        return value
+
+    def mapping(self, key: str, value: Any) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(key, f"expected a mapping of `name: value` lines, found {describe(value)}")
+        return value
+
+    def list(self, key: str, value: Any) -> list[Any]:
+        if not isinstance(value, list):
+            raise self.fail(key, f"expected a list (lines starting with `- `), found {describe(value)}")
+        return value
+
+    def list_of_mappings(self, key: str, value: Any, allowed: set[str]) -> list[dict[str, Any]]:
+        items = self.list(key, value)
+        for item in items:
+            self.mapping(key, item)
+            for sub in item:
+                if sub not in allowed:
+                    raise self.fail(key, f"unknown key `{sub}`{did_you_mean(str(sub), allowed)}")
+        return items
+
+
+def describe(value: Any) -> str:
+    """Name a YAML value's type the way a site.yml author would."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"`{value}`"
+
+
+def _base_url(check: _Checker, value: Any) -> str:
+    url = check.text("base_url", value)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise check.fail(
+            "base_url",
+            f"expected an absolute http(s) URL like https://example.org/digest/, found `{url}`",
+        )
+    return url if url.endswith("/") else url + "/"
+
+
+def _timezone(check: _Checker, value: Any) -> str:
+    name = check.text("timezone", value)
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise check.fail(
+            "timezone", f"unknown time zone `{name}` — use an IANA name like Europe/Paris or UTC"
+        ) from None
+    return name
+
+
+def _permalink(check: _Checker, value: Any) -> str:
+    pattern = check.text("permalink", value)
+    names = re.findall(r"\{([^}]*)\}", pattern)
+    for name in names:
+        if name not in PERMALINK_FIELDS:
+            raise check.fail("permalink", f"unknown field `{{{name}}}`{did_you_mean(name, PERMALINK_FIELDS)}")
+    if "slug" not in names:
+        raise check.fail("permalink", "must contain `{slug}` so every article gets its own URL")
+    if not (pattern.endswith("/") or pattern.endswith(".html")):
+        raise check.fail("permalink", "must end with `/` (pretty URLs) or `.html`")
+    if ".." in pattern.split("/") or "\\" in pattern:
+        raise check.fail("permalink", "may not contain `..` or backslashes")
+    return pattern
+
+
+def _publisher(check: _Checker, value: Any) -> Publisher:
+    if isinstance(value, dict):
+        for sub in value:
+            if sub not in ("name", "url"):
+                raise check.fail("publisher", f"unknown key `{sub}`{did_you_mean(str(sub), ('name', 'url'))}")
+        url = value.get("url")
+        return Publisher(
+            check.text("publisher", value.get("name")),
+            None if url is None else check.text("publisher", url),
+        )
+    return Publisher(check.text("publisher", value))
+
+
+def _markdown(check: _Checker, value: Any) -> MarkdownConfig:
+    options = check.mapping("markdown", value)
+    for sub in options:
+        if sub not in ("extensions", "extension_configs"):
+            raise check.fail(
+                "markdown",
+                f"unknown key `{sub}`{did_you_mean(str(sub), ('extensions', 'extension_configs'))}",
+            )
+    extensions = tuple(
+        check.text("markdown", v)
+        for v in check.list("markdown", options.get("extensions", list(DEFAULT_EXTENSIONS)))
+    )
+    configs = check.mapping("markdown", options.get("extension_configs", {}))
+    try:
+        import markdown
+
+        markdown.Markdown(extensions=list(extensions), extension_configs=configs)
+    except Exception as exc:  # Python-Markdown raises many types for a bad extension name or option
+        raise check.fail("markdown", f"Python-Markdown cannot load these extensions: {exc}") from None
+    return MarkdownConfig(extensions, configs)

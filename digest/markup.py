@@ -1,0 +1,69 @@
+"""Markdown bodies → HTML, with in-site links made relative to the page so sub-path deploys work."""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as ET
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from .config import MarkdownConfig
+from .urls import is_external, relative_url
+
+_FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+class _RelativeLinks(Treeprocessor):
+    """Rewrites site links (`/tags/x/`, `images/a.png`) so they resolve from the article's own URL."""
+
+    page_url = ""
+
+    def run(self, root: ET.Element) -> None:
+        for element in root.iter():
+            for attribute in ("href", "src"):
+                value = element.get(attribute)
+                if value and not is_external(value) and not value.startswith(("#", "?")):
+                    element.set(attribute, relative_url(value.lstrip("/"), self.page_url))
+
+
+class _RelativeLinksExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's API name)
+        md.treeprocessors.register(_RelativeLinks(md), "digest-relative-links", 0)
+
+
+class MarkdownRenderer:
+    """One configured Python-Markdown instance, reset between documents (building one is slow)."""
+
+    def __init__(self, config: MarkdownConfig) -> None:
+        self._md = markdown.Markdown(
+            extensions=[*config.extensions, _RelativeLinksExtension()],
+            extension_configs=config.extension_configs,
+            output_format="html",
+        )
+        self._links: _RelativeLinks = self._md.treeprocessors["digest-relative-links"]
+
+    def render(self, text: str, page_url: str) -> str:
+        """The body's HTML as seen from the page at `page_url`."""
+        self._md.reset()
+        self._links.page_url = page_url
+        return self._md.convert(text)
+
+
+def first_paragraph_text(body_html: str, limit: int = 280) -> str:
+    """A summary from the body's first paragraph, cut at a word boundary."""
+    match = _FIRST_PARAGRAPH.search(body_html)
+    if not match:
+        return ""
+    text = " ".join(html.unescape(_TAGS.sub(" ", match.group(1))).split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:—-") + "…"
+
+
+def word_count(body_html: str) -> int:
+    """Words a reader reads, for the reading time."""
+    return len(_TAGS.sub(" ", body_html).split())

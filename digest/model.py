@@ -1,0 +1,168 @@
+"""The site model: frozen dataclasses with no I/O, built once and handed to the templates."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+WORDS_PER_MINUTE = 230
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """The publication a story came from; `url` is the source story itself."""
+
+    name: str
+    url: str | None
+    slug: str
+
+    @property
+    def page_url(self) -> str:
+        return f"sources/{self.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A dateline: a display name plus optional parts and coordinates."""
+
+    name: str
+    slug: str
+    city: str | None = None
+    region: str | None = None
+    country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+
+    @property
+    def dateline(self) -> str:
+        """Newspaper style: the city in capitals, the rest as written (`SAMARKAND, Uzbekistan`)."""
+        head, sep, rest = self.name.partition(",")
+        return f"{head.upper()}{sep}{rest}"
+
+    @property
+    def page_url(self) -> str:
+        return f"locations/{self.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """A tag as an article carries it: its spelling and the slug that joins it to its term."""
+
+    name: str
+    slug: str
+
+    @property
+    def url(self) -> str:
+        return f"tags/{self.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One story: the curator's summary of a source article, ready to render."""
+
+    path: Path
+    title: str
+    date: datetime
+    source: Source
+    slug: str
+    url: str
+    body: str
+    summary: str
+    words: int
+    location: Location | None = None
+    tags: tuple[Tag, ...] = ()
+    author: str | None = None
+    image: str | None = None
+    image_alt: str = ""
+    updated: datetime | None = None
+    draft: bool = False
+    scheduled: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def reading_time(self) -> int:
+        """Minutes to read, rounded up, at least one."""
+        return max(1, math.ceil(self.words / WORDS_PER_MINUTE))
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A tag, source or location with its articles (newest first); first-seen spelling wins."""
+
+    kind: str  # "tags", "sources" or "locations"
+    name: str
+    slug: str
+    articles: tuple[Article, ...]
+
+    @property
+    def url(self) -> str:
+        return f"{self.kind}/{self.slug}/"
+
+    @property
+    def count(self) -> int:
+        return len(self.articles)
+
+
+@dataclass(frozen=True, slots=True)
+class Month:
+    """The articles of one calendar month, in the site's time zone."""
+
+    year: int
+    month: int
+    articles: tuple[Article, ...]
+
+    @property
+    def url(self) -> str:
+        return f"archive/{self.year}/{self.month:02d}/"
+
+    @property
+    def name(self) -> str:
+        return date(self.year, self.month, 1).strftime("%B %Y")
+
+    @property
+    def count(self) -> int:
+        return len(self.articles)
+
+
+@dataclass(frozen=True, slots=True)
+class Year:
+    """The articles of one year, with its months newest first."""
+
+    year: int
+    months: tuple[Month, ...]
+
+    @property
+    def url(self) -> str:
+        return f"archive/{self.year}/"
+
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        return tuple(a for m in self.months for a in m.articles)
+
+    @property
+    def count(self) -> int:
+        return sum(m.count for m in self.months)
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Everything the renderer needs, computed once: articles newest first, taxonomies, archives."""
+
+    articles: tuple[Article, ...]
+    tags: tuple[Term, ...]
+    sources: tuple[Term, ...]
+    locations: tuple[Term, ...]
+    years: tuple[Year, ...]
+    related: dict[str, tuple[Article, ...]]
+    left_out: tuple[Article, ...] = ()  # future-dated articles not published in this build
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One file to write: a path relative to the output folder and its content."""
+
+    path: str
+    content: bytes

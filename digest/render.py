@@ -1,0 +1,204 @@
+"""Site + theme → Outputs: every page rendered through the Jinja2 loader chain, nothing written."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .config import SiteConfig
+from .errors import DigestError
+from .model import Article, Output, Site, Term
+from .urls import output_file, relative_url, root_url
+
+BUILTIN_THEMES = Path(__file__).parent / "themes"
+PAGE_WINDOW = 2  # page links shown either side of the current one
+
+
+@dataclass(frozen=True, slots=True)
+class PageInfo:
+    """What every template knows about the page it renders."""
+
+    title: str
+    description: str
+    kind: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class PageLink:
+    number: int
+    url: str
+    current: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    """Where a list page sits among its siblings; `pages` is a window around the current one."""
+
+    number: int
+    total: int
+    prev_url: str | None
+    next_url: str | None
+    pages: tuple[PageLink, ...]
+
+
+def theme_dirs(config: SiteConfig) -> list[Path]:
+    """The theme folders to search, most specific first: the site's own, then the built-in default."""
+    own = config.root / "themes" / config.theme
+    builtin = BUILTIN_THEMES / config.theme
+    found = [d for d in (own, builtin) if d.is_dir()]
+    if not found:
+        raise DigestError(
+            config.root / "site.yml",
+            None,
+            f"theme `{config.theme}` not found — create themes/{config.theme}/templates/ "
+            "or remove `theme` to use the default",
+        )
+    if BUILTIN_THEMES / "default" not in found:
+        found.append(BUILTIN_THEMES / "default")  # a theme may override only some templates
+    return found
+
+
+def make_environment(config: SiteConfig) -> jinja2.Environment:
+    """Jinja2 with the loader chain site templates → theme → built-in, autoescaped and strict."""
+    loaders = [jinja2.FileSystemLoader(config.root / "templates")]
+    loaders += [jinja2.FileSystemLoader(d / "templates") for d in theme_dirs(config)]
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["datefmt"] = lambda value, fmt="%B %-d, %Y": value.strftime(fmt)
+    env.globals["site"] = config
+    return env
+
+
+def render_site(config: SiteConfig, site: Site, env: jinja2.Environment) -> list[Output]:
+    """Every page of the site, in a stable order."""
+    outputs: list[Output] = []
+    render = _Renderer(config, env)
+    articles = site.articles
+    for index, article in enumerate(articles):
+        outputs.append(
+            render.page(
+                "article.html",
+                PageInfo(f"{article.title} — {config.title}", article.summary, "article", article.url),
+                article=article,
+                newer=articles[index - 1] if index > 0 else None,
+                older=articles[index + 1] if index + 1 < len(articles) else None,
+                related=site.related.get(article.url, ()),
+            )
+        )
+    outputs += render.listing("", "home", config.title, config.description, articles, home=True)
+    labels = {"tags": "Stories tagged {}", "sources": "Stories from {}", "locations": "Stories datelined {}"}
+    headings = {"tags": "Tags", "sources": "Sources", "locations": "Locations"}
+    for kind, terms in (("tags", site.tags), ("sources", site.sources), ("locations", site.locations)):
+        outputs.append(render.terms(kind, headings[kind], terms))
+        for term in terms:
+            outputs += render.listing(term.url, kind[:-1], labels[kind].format(term.name), "", term.articles)
+    outputs.append(
+        render.page(
+            "archives.html",
+            PageInfo(
+                f"Archive — {config.title}",
+                f"Every story in {config.title}, by month",
+                "archives",
+                "archive/",
+            ),
+            heading="Archive",
+            years=site.years,
+        )
+    )
+    for year in site.years:
+        outputs += render.listing(year.url, "year", f"Stories from {year.year}", "", year.articles)
+        for month in year.months:
+            outputs += render.listing(month.url, "month", f"Stories from {month.name}", "", month.articles)
+    outputs.append(
+        render.page("404.html", PageInfo(f"Page not found — {config.title}", "", "404", "404.html"))
+    )
+    return outputs
+
+
+class _Renderer:
+    """Renders one template into one Output, turning template mistakes into `template:line` errors."""
+
+    def __init__(self, config: SiteConfig, env: jinja2.Environment) -> None:
+        self.config, self.env = config, env
+
+    def page(self, template: str, info: PageInfo, **context: Any) -> Output:
+        if info.kind == "404":  # served at any missing path, so its links are rooted at base_url
+            url: Callable[[str], str] = lambda target: root_url(self.config.base_url, target)  # noqa: E731
+        else:
+            url = lambda target: relative_url(target, info.url)  # noqa: E731
+        try:
+            html = self.env.get_template(template).render(page=info, url=url, **context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise DigestError(
+                Path(exc.filename or template), exc.lineno, f"template syntax error: {exc.message}"
+            ) from None
+        except jinja2.TemplateNotFound as exc:
+            raise DigestError(Path(template), None, f"template `{exc.name}` not found in the theme") from None
+        except jinja2.UndefinedError as exc:
+            path, line = _template_frame(exc, template)
+            raise DigestError(path, line, f"{exc.message} — check the variable's spelling") from None
+        return Output(output_file(info.url), html.encode("utf-8"))
+
+    def listing(
+        self,
+        base: str,
+        kind: str,
+        heading: str,
+        intro: str,
+        articles: Sequence[Article],
+        *,
+        home: bool = False,
+    ) -> Iterator[Output]:
+        """A paginated list: `base`, then `base/page/2/` and so on."""
+        per_page = self.config.per_page
+        total = max(1, -(-len(articles) // per_page))
+        urls = [base if n == 1 else f"{base}page/{n}/" for n in range(1, total + 1)]
+        for number in range(1, total + 1):
+            suffix = f" — page {number}" if number > 1 else ""
+            title = f"{heading}{suffix}" + ("" if home and number == 1 else f" — {self.config.title}")
+            description = intro if number == 1 and intro else f"{heading}{suffix}"
+            window = range(max(1, number - PAGE_WINDOW), min(total, number + PAGE_WINDOW) + 1)
+            pagination = Pagination(
+                number,
+                total,
+                urls[number - 2] if number > 1 else None,
+                urls[number] if number < total else None,
+                tuple(PageLink(n, urls[n - 1], n == number) for n in sorted({1, *window, total})),
+            )
+            yield self.page(
+                "list.html",
+                PageInfo(title, description, kind, urls[number - 1]),
+                heading=heading if not home else self.config.title,
+                intro=intro,
+                articles=articles[(number - 1) * per_page : number * per_page],
+                pagination=pagination,
+                feed_url=None,
+            )
+
+    def terms(self, kind: str, heading: str, terms: tuple[Term, ...]) -> Output:
+        info = PageInfo(
+            f"{heading} — {self.config.title}",
+            f"All {heading.lower()} in {self.config.title}",
+            kind,
+            f"{kind}/",
+        )
+        return self.page("terms.html", info, heading=heading, intro="", terms=terms)
+
+
+def _template_frame(exc: BaseException, fallback: str) -> tuple[Path, int | None]:
+    """The template file and line where a render error happened (Jinja2 rewrites tracebacks so)."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".html", ".xml", ".txt", ".j2")):
+            return Path(frame.filename), frame.lineno
+    return Path(fallback), None

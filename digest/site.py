@@ -1,0 +1,118 @@
+"""Articles → Site: what is published, in what order, grouped how. Pure functions, no I/O."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import datetime, tzinfo
+
+from .errors import DigestError
+from .model import Article, Month, Site, Term, Year
+
+RELATED = 5
+RESERVED = ("tags", "sources", "locations", "archive", "page", "static", "404.html")
+
+
+def build_site(
+    articles: Iterable[Article], tz: tzinfo, now: datetime, *, drafts: bool = False, future: bool = False
+) -> tuple[Site, list[DigestError]]:
+    """Decide what is published and group it; URL collisions come back as errors naming both files."""
+    published: list[Article] = []
+    left_out: list[Article] = []
+    for article in articles:
+        if article.draft and not drafts:
+            continue
+        if article.date > now:
+            if not future:
+                left_out.append(article)
+                continue
+            article = replace(article, scheduled=True)
+        published.append(article)
+    published.sort(key=lambda a: (a.date, a.path.as_posix()), reverse=True)
+    site = Site(
+        articles=tuple(published),
+        tags=_terms("tags", published, lambda a: ((t.name, t.slug) for t in a.tags)),
+        sources=_terms("sources", published, lambda a: [(a.source.name, a.source.slug)]),
+        locations=_terms(
+            "locations", published, lambda a: [(a.location.name, a.location.slug)] if a.location else []
+        ),
+        years=_archives(published, tz),
+        related=_related(published),
+        left_out=tuple(sorted(left_out, key=lambda a: a.date)),
+    )
+    return site, _collisions(published)
+
+
+def _terms(
+    kind: str, newest_first: list[Article], keys: Callable[[Article], Iterable[tuple[str, str]]]
+) -> tuple[Term, ...]:
+    """One term per slug, named as it was first written (oldest article first); sorted by name."""
+    names: dict[str, str] = {}
+    members: dict[str, list[Article]] = defaultdict(list)
+    for article in reversed(newest_first):
+        for name, slug in keys(article):
+            names.setdefault(slug, name)
+            members[slug].append(article)
+    return tuple(
+        sorted(
+            (Term(kind, names[slug], slug, tuple(reversed(items))) for slug, items in members.items()),
+            key=lambda term: (term.name.casefold(), term.slug),
+        )
+    )
+
+
+def _archives(newest_first: list[Article], tz: tzinfo) -> tuple[Year, ...]:
+    """Years and months newest first, by the date as seen in the site's time zone."""
+    months: dict[tuple[int, int], list[Article]] = defaultdict(list)
+    for article in newest_first:
+        local = article.date.astimezone(tz)
+        months[(local.year, local.month)].append(article)
+    years: dict[int, list[Month]] = defaultdict(list)
+    for (year, month), items in sorted(months.items(), reverse=True):
+        years[year].append(Month(year, month, tuple(items)))
+    return tuple(Year(year, tuple(items)) for year, items in years.items())
+
+
+def _related(newest_first: list[Article]) -> dict[str, tuple[Article, ...]]:
+    """Up to five articles per article sharing the most tags, newest first among equals."""
+    by_tag: dict[str, list[int]] = defaultdict(list)
+    for index, article in enumerate(newest_first):
+        for tag in article.tags:
+            by_tag[tag.slug].append(index)
+    related: dict[str, tuple[Article, ...]] = {}
+    for index, article in enumerate(newest_first):
+        shared: Counter[int] = Counter()
+        for tag in article.tags:
+            shared.update(i for i in by_tag[tag.slug] if i != index)
+        best = sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:RELATED]
+        related[article.url] = tuple(newest_first[i] for i, _ in best)
+    return related
+
+
+def _collisions(articles: list[Article]) -> list[DigestError]:
+    """Two files claiming one URL, or an article URL that a generated page needs."""
+    errors: list[DigestError] = []
+    claimed: dict[str, Article] = {}
+    for article in sorted(articles, key=lambda a: a.path.as_posix()):
+        if article.url == "" or article.url.split("/")[0] in RESERVED:
+            errors.append(
+                DigestError(
+                    article.path,
+                    None,
+                    f"URL `/{article.url}` is reserved for digest's own pages — change the `slug` "
+                    "or the `permalink` pattern in site.yml",
+                )
+            )
+        elif article.url in claimed:
+            errors.append(
+                DigestError(
+                    article.path,
+                    None,
+                    f"URL `/{article.url}` is also claimed by {claimed[article.url].path.as_posix()} — "
+                    "give one of them a different `slug`",
+                )
+            )
+        else:
+            claimed[article.url] = article
+    return errors

@@ -1,0 +1,71 @@
+"""Slugs and every URL rule in one place, so links are right wherever the site is deployed."""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+from datetime import datetime
+from urllib.parse import quote, urlsplit
+
+from slugify import slugify as _slugify
+
+_SAFE = "/#?=&.-_~%"  # characters left as they are when a path is percent-encoded
+
+
+def slugify(text: str) -> str:
+    """A stable, ASCII, URL- and filesystem-safe slug; "Énergie" and "energie" give the same one."""
+    slug = _slugify(text, max_length=80, word_boundary=True)
+    if not slug:  # nothing transliterable (emoji, symbols): a stable name derived from the text
+        slug = "x-" + hashlib.sha1(text.strip().casefold().encode()).hexdigest()[:10]
+    return slug
+
+
+def article_url(pattern: str, *, date: datetime, slug: str, source: str) -> str:
+    """The site-relative URL of an article from the `permalink` pattern (`/{year}/{month}/{slug}/`)."""
+    url = pattern.format(
+        year=f"{date.year:04d}", month=f"{date.month:02d}", day=f"{date.day:02d}", slug=slug, source=source
+    )
+    return url.lstrip("/")
+
+
+def output_file(url: str) -> str:
+    """The file that serves a site-relative URL: pretty URLs end in `/` and get an index.html."""
+    return url + "index.html" if url == "" or url.endswith("/") else url
+
+
+def is_external(target: str) -> bool:
+    """Whether a link leaves the site (has a scheme like https: or mailto:, or starts with //)."""
+    parts = urlsplit(target)
+    return bool(parts.scheme) or target.startswith("//")
+
+
+def relative_url(target: str, page: str) -> str:
+    """The href from page URL `page` to site-relative `target`; works under any sub-path."""
+    if is_external(target) or target.startswith("#"):
+        return target
+    target = target.lstrip("/")
+    page_dir = page if page.endswith("/") or page == "" else posixpath.dirname(page) + "/"
+    if page_dir == "/":
+        page_dir = ""
+    rel = (
+        posixpath.relpath("/" + target, "/" + page_dir) if target else posixpath.relpath("/", "/" + page_dir)
+    )
+    if rel == ".":
+        rel = "./"
+    elif target.endswith("/") or target == "":
+        rel = rel.rstrip("/") + "/"
+    return quote(rel, safe=_SAFE)
+
+
+def absolute_url(base_url: str, target: str) -> str:
+    """The absolute URL of a site-relative target under `base_url` (for feeds, canonical links)."""
+    if is_external(target):
+        return target
+    return base_url + quote(target.lstrip("/"), safe=_SAFE)
+
+
+def root_url(base_url: str, target: str) -> str:
+    """A root-relative href (`/digest/tags/`), for pages served at any path such as the 404 page."""
+    if is_external(target):
+        return target
+    return urlsplit(base_url).path + quote(target.lstrip("/"), safe=_SAFE)
