@@ -10,10 +10,12 @@ from pathlib import Path
 
 from .config import SiteConfig
 from .errors import BuildError, BuildWarning, DigestError
+from .feeds import render_feeds
 from .model import Article
 from .read import Progress, content_files, read_articles
 from .render import make_environment, render_site, theme_dirs
 from .site import build_site
+from .sitemap import render_sitemap
 from .write import write_site
 
 
@@ -46,6 +48,8 @@ def build(
     if reading.errors or collisions:
         raise BuildError(reading.errors + collisions)
     outputs = render_site(config, site, env)
+    outputs += render_feeds(config, site)
+    outputs += render_sitemap(config, outputs)
     files = write_site(outputs, static_files(config), destination)
     return Report(
         len(site.articles), files, time.perf_counter() - started, site.left_out, tuple(reading.warnings)

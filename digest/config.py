@@ -67,6 +67,7 @@ class SiteConfig:
     content_dir: str = "content"
     static_dir: str = "static"
     per_page: int = 10
+    feed_size: int = 20
     permalink: str = "/{year}/{month}/{slug}/"
     theme: str = "default"
     author: str | None = None
@@ -126,8 +127,9 @@ def parse_config(raw: Fields, root: Path, overrides: dict[str, Any]) -> SiteConf
         kwargs["author"] = check.text("author", values["author"])
     if "timezone" in values:
         kwargs["timezone"] = _timezone(check, values["timezone"])
-    if "per_page" in values:
-        kwargs["per_page"] = check.positive_int("per_page", values["per_page"])
+    for key in ("per_page", "feed_size"):
+        if key in values:
+            kwargs[key] = check.positive_int(key, values[key])
     if "permalink" in values:
         kwargs["permalink"] = _permalink(check, values["permalink"])
     if "publisher" in values:

@@ -83,6 +83,11 @@ class Article:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def modified(self) -> datetime:
+        """When the story last changed: `updated`, else its date."""
+        return self.updated or self.date
+
+    @property
     def reading_time(self) -> int:
         """Minutes to read, rounded up, at least one."""
         return max(1, math.ceil(self.words / WORDS_PER_MINUTE))
@@ -166,3 +171,4 @@ class Output:
 
     path: str
     content: bytes
+    lastmod: datetime | None = None  # newest change among what the page shows, for the sitemap

@@ -5,6 +5,7 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,9 @@ import jinja2
 
 from .config import SiteConfig
 from .errors import DigestError
+from .metadata import article_data, home_data
 from .model import Article, Output, Site, Term
-from .urls import output_file, relative_url, root_url
+from .urls import absolute_url, output_file, relative_url, root_url
 
 BUILTIN_THEMES = Path(__file__).parent / "themes"
 PAGE_WINDOW = 2  # page links shown either side of the current one
@@ -90,6 +92,8 @@ def render_site(config: SiteConfig, site: Site, env: jinja2.Environment) -> list
             render.page(
                 "article.html",
                 PageInfo(f"{article.title} — {config.title}", article.summary, "article", article.url),
+                article.modified,
+                structured_data=article_data(config, article),
                 article=article,
                 newer=articles[index - 1] if index > 0 else None,
                 older=articles[index + 1] if index + 1 < len(articles) else None,
@@ -112,6 +116,7 @@ def render_site(config: SiteConfig, site: Site, env: jinja2.Environment) -> list
                 "archives",
                 "archive/",
             ),
+            _newest(articles),
             heading="Archive",
             years=site.years,
         )
@@ -121,7 +126,15 @@ def render_site(config: SiteConfig, site: Site, env: jinja2.Environment) -> list
         for month in year.months:
             outputs += render.listing(month.url, "month", f"Stories from {month.name}", "", month.articles)
     outputs.append(
-        render.page("404.html", PageInfo(f"Page not found — {config.title}", "", "404", "404.html"))
+        render.page(
+            "404.html",
+            PageInfo(
+                f"Page not found — {config.title}",
+                f"This page is not part of {config.title}.",
+                "404",
+                "404.html",
+            ),
+        )
     )
     return outputs
 
@@ -132,13 +145,19 @@ class _Renderer:
     def __init__(self, config: SiteConfig, env: jinja2.Environment) -> None:
         self.config, self.env = config, env
 
-    def page(self, template: str, info: PageInfo, **context: Any) -> Output:
+    def page(self, template: str, info: PageInfo, lastmod: datetime | None = None, **context: Any) -> Output:
         if info.kind == "404":  # served at any missing path, so its links are rooted at base_url
             url: Callable[[str], str] = lambda target: root_url(self.config.base_url, target)  # noqa: E731
         else:
             url = lambda target: relative_url(target, info.url)  # noqa: E731
+        context.setdefault("structured_data", None)
         try:
-            html = self.env.get_template(template).render(page=info, url=url, **context)
+            html = self.env.get_template(template).render(
+                page=info,
+                url=url,
+                absolute_url=lambda target: absolute_url(self.config.base_url, target),
+                **context,
+            )
         except jinja2.TemplateSyntaxError as exc:
             raise DigestError(
                 Path(exc.filename or template), exc.lineno, f"template syntax error: {exc.message}"
@@ -148,7 +167,10 @@ class _Renderer:
         except jinja2.UndefinedError as exc:
             path, line = _template_frame(exc, template)
             raise DigestError(path, line, f"{exc.message} — check the variable's spelling") from None
-        return Output(output_file(info.url), html.encode("utf-8"))
+        except Exception as exc:  # a filter or method failing inside a template: still the template's line
+            path, line = _template_frame(exc, template)
+            raise DigestError(path, line, f"template error: {type(exc).__name__}: {exc}") from None
+        return Output(output_file(info.url), html.encode("utf-8"), lastmod)
 
     def listing(
         self,
@@ -176,14 +198,17 @@ class _Renderer:
                 urls[number] if number < total else None,
                 tuple(PageLink(n, urls[n - 1], n == number) for n in sorted({1, *window, total})),
             )
+            shown = articles[(number - 1) * per_page : number * per_page]
             yield self.page(
                 "list.html",
                 PageInfo(title, description, kind, urls[number - 1]),
+                _newest(shown),
+                structured_data=home_data(self.config, shown) if home and number == 1 else None,
                 heading=heading if not home else self.config.title,
                 intro=intro,
-                articles=articles[(number - 1) * per_page : number * per_page],
+                articles=shown,
                 pagination=pagination,
-                feed_url=None,
+                feed_url=f"{base}feed.xml" if kind != "year" and kind != "month" else None,
             )
 
     def terms(self, kind: str, heading: str, terms: tuple[Term, ...]) -> Output:
@@ -193,7 +218,13 @@ class _Renderer:
             kind,
             f"{kind}/",
         )
-        return self.page("terms.html", info, heading=heading, intro="", terms=terms)
+        newest = _newest([term.articles[0] for term in terms])
+        return self.page("terms.html", info, newest, heading=heading, intro="", terms=terms)
+
+
+def _newest(articles: Sequence[Article]) -> datetime | None:
+    """The latest change among some articles: a list page changes when any of them does."""
+    return max((a.modified for a in articles), default=None)
 
 
 def _template_frame(exc: BaseException, fallback: str) -> tuple[Path, int | None]:

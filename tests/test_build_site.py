@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import posixpath
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
@@ -146,7 +147,9 @@ def test_titles_are_escaped_never_executed(make_site):
     build_site(root)
     doc = page(root, "2022/09/x/")
     assert text_of(doc.xpath("//h1")[0]) == "<script>alert(1)</script> & co"
-    assert not doc.xpath("//script")
+    assert not doc.xpath("//script[not(@type='application/ld+json')]")
+    (data,) = doc.xpath("//script[@type='application/ld+json']/text()")
+    assert "<" not in data and json.loads(data)["headline"] == "<script>alert(1)</script> & co"
     raw = (root / "public/2022/09/x/index.html").read_text()
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in raw
 
