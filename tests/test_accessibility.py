@@ -1,0 +1,155 @@
+"""axe-core in headless Chromium finds no WCAG 2.1 A/AA or best-practice violation on the sample digest.
+
+The sample is served over HTTP under /digest/ (its base_url's path), so the 404 page is checked as a
+reader gets it: status 404 at a missing URL, with its stylesheet. Every page type is checked in the light
+and in the dark colour scheme (emulated `prefers-color-scheme`), since contrast depends on both.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import IN_CI, ROOT
+from http_server import Served, serve
+
+from digest.build import build
+from digest.config import load_config
+
+AXE = ROOT / "tests/tools/node_modules/axe-core/axe.min.js"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+RULESETS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+PAGES = {
+    "front page": "",
+    "article": "2022/09/putin-xi-samarkand/",
+    "tag": "tags/russia/",
+    "source": "sources/nytimes/",
+    "location": "locations/samarkand-uzbekistan/",
+    "archive": "archive/2022/09/",
+    "404": "no-such-page/",
+}
+SCHEMES = ["light", "dark"]
+
+RUN_AXE = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {runOnly: arguments[0], resultTypes: ['violations']})
+  .then(results => done({
+    violations: results.violations.map(v => ({
+      id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+      nodes: v.nodes.map(n => ({target: n.target, summary: n.failureSummary, html: n.html})),
+    })),
+    passes: results.passes.length,
+    scheme: matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light',
+    axe: axe.version,
+  }))
+  .catch(error => done({error: String(error)}));
+"""
+
+
+def _missing(what: str) -> None:
+    if IN_CI:
+        pytest.fail(f"the accessibility check needs {what} (see README: running the tests)")
+    pytest.skip(f"{what} not installed")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Iterator[Served]:
+    output = tmp_path_factory.mktemp("a11y") / "public"
+    with pytest.MonkeyPatch.context() as patch:  # as in conftest: future articles stay in the future
+        patch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+        config = load_config(ROOT / "site.yml")
+        build(config, output=output)
+    assert config.base_url.rstrip("/").endswith("/digest")
+    with serve(output, "/digest/") as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    """One headless Chromium for every page, driven by the system chromedriver (nothing downloaded)."""
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        _missing("the selenium Python package")
+    if not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()):
+        _missing("Debian chromium and chromium-driver")
+    if not AXE.is_file():
+        _missing("axe-core in tests/tools/node_modules")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,1024",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+    ):
+        options.add_argument(argument)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SE_OFFLINE", "true")  # Selenium Manager must not fetch a browser or driver
+        driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    try:
+        driver.set_page_load_timeout(20)
+        driver.set_script_timeout(30)
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _report(url: str, scheme: str, violations: list[dict]) -> str:
+    lines = [f"{len(violations)} axe violation(s) on {url} ({scheme} scheme):"]
+    for v in violations:
+        lines.append(f"- {v['id']} [{v['impact']}]: {v['help']} ({v['helpUrl']})")
+        for node in v["nodes"]:
+            summary = " ".join((node["summary"] or "").split())
+            lines.append(f"    {json.dumps(node['target'])}: {summary}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_has_no_accessibility_violations(browser, site, name, scheme):
+    browser.execute_cdp_cmd(
+        "Emulation.setEmulatedMedia",
+        {"media": "", "features": [{"name": "prefers-color-scheme", "value": scheme}]},
+    )
+    url = site.url + PAGES[name]
+    browser.get(url)
+    rules = "return [...document.styleSheets].reduce((n, sheet) => n + sheet.cssRules.length, 0)"
+    assert browser.execute_script(rules) > 0, f"{url}: the stylesheet did not load"
+    browser.execute_script(AXE.read_text(encoding="utf-8"))
+    result = browser.execute_async_script(RUN_AXE, RULESETS)
+    assert "error" not in result, result.get("error")
+    assert result["scheme"] == scheme, "the colour scheme emulation did not take effect"
+    assert result["passes"] > 10
+    violations = result["violations"]
+    assert not violations, _report(url, scheme, violations)
+
+
+def test_axe_catches_violations_and_dark_scheme_changes_the_colours(browser, site):
+    """The check itself: the dark run sees other colours, and axe reports a page made inaccessible."""
+    background = {}
+    for scheme in SCHEMES:
+        browser.execute_cdp_cmd(
+            "Emulation.setEmulatedMedia",
+            {"media": "", "features": [{"name": "prefers-color-scheme", "value": scheme}]},
+        )
+        browser.get(site.url)
+        background[scheme] = browser.execute_script("return getComputedStyle(document.body).backgroundColor")
+    assert background["light"] != background["dark"], background
+    browser.execute_script(
+        "document.querySelector('main').insertAdjacentHTML('afterbegin',"
+        ' \'<img src="static/favicon.png"><p style="color:#777;background:#888">faint</p>\')'
+    )
+    browser.execute_script(AXE.read_text(encoding="utf-8"))
+    result = browser.execute_async_script(RUN_AXE, RULESETS)
+    assert {"image-alt", "color-contrast"} <= {v["id"] for v in result["violations"]}, result
