@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .cache import Cache, Manifest
 from .config import SiteConfig
 from .errors import BuildError, BuildWarning, DigestError
 from .feeds import render_feeds
@@ -25,6 +26,7 @@ class Report:
 
     articles: int
     files: int
+    written: int  # files that changed; the others were left as they were
     seconds: float
     left_out: tuple[Article, ...]
     warnings: tuple[BuildWarning, ...]
@@ -37,23 +39,43 @@ def build(
     future: bool = False,
     output: Path | None = None,
     progress: Progress | None = None,
+    clean: bool = False,
 ) -> Report:
-    """Build into `output` (default: the configured folder); raises BuildError listing every mistake."""
+    """Build into `output` (default: the configured folder); raises BuildError listing every mistake.
+
+    Work the cache shows to be done already is skipped; `clean` ignores the cache.
+    """
     started = time.perf_counter()
     destination = (output or config.output_path).resolve()
     check_destination(config, destination)
+    cache = Cache.load(config, clean=clean)
     env = make_environment(config)
-    reading = read_articles(config, progress)
+    reading = read_articles(config, progress, cache)
     site, collisions = build_site(reading.articles, config.tz, build_now(), drafts=drafts, future=future)
     if reading.errors or collisions:
+        cache.save()  # the files that did parse need not be parsed again after the fix
         raise BuildError(reading.errors + collisions)
-    outputs = render_site(config, site, env)
+    outputs = render_site(config, site, env, _kept_pages(cache.manifest, destination))
     outputs += render_feeds(config, site)
     outputs += render_sitemap(config, outputs)
-    files = write_site(outputs, static_files(config), destination)
+    copies = static_files(config)
+    written, cache.manifest = write_site(outputs, copies, destination, cache.manifest)
+    cache.save()
     return Report(
-        len(site.articles), files, time.perf_counter() - started, site.left_out, tuple(reading.warnings)
+        articles=len(site.articles),
+        files=len({o.path for o in outputs} | {relative for _, relative in copies}),
+        written=written,
+        seconds=time.perf_counter() - started,
+        left_out=site.left_out,
+        warnings=tuple(reading.warnings),
     )
+
+
+def _kept_pages(manifest: Manifest, destination: Path) -> dict[str, str]:
+    """Fingerprints of pages the last build wrote here and that are still on disk."""
+    if manifest.destination != str(destination):
+        return {}
+    return {path: key for path, key in manifest.pages.items() if (destination / path).is_file()}
 
 
 def build_now() -> datetime:
@@ -69,7 +91,7 @@ def static_files(config: SiteConfig) -> list[tuple[Path, str]]:
         copies += _tree(theme / "static", "static/")
     copies += _tree(config.root / config.static_dir, "")
     copies += [(path, path.relative_to(config.content_path).as_posix()) for path in content_files(config, "")]
-    return copies
+    return [(source, relative) for relative, source in {rel: src for src, rel in copies}.items()]
 
 
 def _tree(folder: Path, prefix: str) -> list[tuple[Path, str]]:

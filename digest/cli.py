@@ -47,6 +47,9 @@ def parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
     b.add_argument("--future", action="store_true", help="include articles dated in the future")
+    b.add_argument(
+        "--clean", action="store_true", help="ignore the build cache (.digest-cache/) and redo everything"
+    )
     noise = b.add_mutually_exclusive_group()
     noise.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     noise.add_argument(
@@ -84,6 +87,7 @@ def _build(args: argparse.Namespace) -> int:
         drafts=args.drafts,
         future=args.future,
         output=args.output,
+        clean=args.clean,
         progress=_progress if show_progress else None,
     )
     if show_progress:
@@ -126,7 +130,10 @@ def _print_summary(report: Report, output: Path, *, verbose: bool) -> None:
         for article in report.left_out if verbose else report.left_out[:SHOWN_PER_WARNING]:
             print(f"  {article.path.as_posix()} ({article.date.isoformat()})", file=sys.stderr)
     where = _relative(output)
-    print(f"built {report.articles} articles, {report.files} files into {where}/ in {report.seconds:.2f} s")
+    print(
+        f"built {report.articles} articles, {report.files} files ({report.written} changed) "
+        f"into {where}/ in {report.seconds:.2f} s"
+    )
 
 
 def _shown(item: DigestError | BuildWarning) -> str:

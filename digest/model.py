@@ -81,6 +81,7 @@ class Article:
     draft: bool = False
     scheduled: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    digest: str = ""  # hash of the source file: what page fingerprints compare
 
     @property
     def modified(self) -> datetime:
@@ -170,5 +171,11 @@ class Output:
     """One file to write: a path relative to the output folder and its content."""
 
     path: str
-    content: bytes
+    content: bytes | None
     lastmod: datetime | None = None  # newest change among what the page shows, for the sitemap
+    fingerprint: str | None = None  # hash of everything the page was made from; None: always compare
+
+    @property
+    def unchanged(self) -> bool:
+        """A page whose inputs match the last build: not rendered again, its file is kept."""
+        return self.content is None

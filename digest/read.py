@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
 from . import frontmatter
+from .cache import Cache, Cached, file_state
 from .config import SiteConfig
 from .dates import FILENAME_DATE
 from .errors import BuildError, BuildWarning, DigestError
@@ -17,6 +20,7 @@ from .model import Article, Location, Source, Tag
 from .urls import article_url, is_external, slugify
 
 Progress = Callable[[str, int, int], None]
+PARALLEL_FROM = 64  # below this many files to parse, starting worker processes costs more than it saves
 
 
 @dataclass(slots=True)
@@ -47,29 +51,87 @@ def content_files(config: SiteConfig, suffix: str = ".md") -> list[Path]:
     )
 
 
-def read_articles(config: SiteConfig, progress: Progress | None = None) -> Reading:
-    """Read, check and render every article; errors are collected, never raised one at a time."""
-    reading = Reading()
-    renderer = MarkdownRenderer(config.markdown)
+def read_articles(
+    config: SiteConfig, progress: Progress | None = None, cache: Cache | None = None
+) -> Reading:
+    """Read, check and render every article; errors are collected, never raised one at a time.
+
+    Files whose stat or hash matches the cache are not parsed again; the rest are parsed on all cores.
+    """
+    cache = cache or Cache(Path(), "")
     files = content_files(config)
-    for number, path in enumerate(files, 1):
+    results: dict[str, Cached | list[DigestError]] = {}
+    todo: list[Path] = []
+    for path in files:
+        key = path.as_posix()
+        cached = cache.articles.get(key)
+        stat = path.stat()
+        if cached and (cached.state.mtime_ns, cached.state.size) == (stat.st_mtime_ns, stat.st_size):
+            results[key] = cached
+        else:
+            todo.append(path)
+    for number, (path, result) in enumerate(_parse_all(config, todo), 1):
         if progress:
-            progress("reading", number, len(files))
-        shown = path.relative_to(config.root) if path.is_relative_to(config.root) else path
-        try:
-            reading.articles.append(read_article(path, shown, config, renderer, reading.warnings))
-        except DigestError as error:
-            reading.errors.append(error)
-        except BuildError as failed:
-            reading.errors.extend(failed.errors)
+            progress("reading", number, len(todo))
+        results[path.as_posix()] = result
+    reading = Reading()
+    cache.articles = {}
+    for path in files:
+        result = results[path.as_posix()]
+        if isinstance(result, list):
+            reading.errors.extend(result)
+            continue
+        cache.articles[path.as_posix()] = result
+        reading.articles.append(result.article)
+        reading.warnings.extend(result.warnings)
     return reading
 
 
+def _parse_all(config: SiteConfig, paths: list[Path]) -> Iterator[tuple[Path, Cached | list[DigestError]]]:
+    """Parse files here, or in worker processes when there are enough to repay starting them."""
+    if len(paths) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        _start_worker(config)
+        yield from zip(paths, map(_parse_one, paths), strict=True)
+        return
+    with ProcessPoolExecutor(initializer=_start_worker, initargs=(config,)) as pool:
+        yield from zip(paths, pool.map(_parse_one, paths, chunksize=32), strict=True)
+
+
+_WORKER: tuple[SiteConfig, MarkdownRenderer] | None = None
+
+
+def _start_worker(config: SiteConfig) -> None:
+    """Each process builds its Markdown converter once (building one costs more than a short article)."""
+    global _WORKER
+    _WORKER = (config, MarkdownRenderer(config.markdown))
+
+
+def _parse_one(path: Path) -> Cached | list[DigestError]:
+    """One file → its Article and warnings (cacheable), or the errors in it."""
+    assert _WORKER is not None
+    config, renderer = _WORKER
+    shown = path.relative_to(config.root) if path.is_relative_to(config.root) else path
+    warnings: list[BuildWarning] = []
+    try:
+        data = path.read_bytes()
+        state = file_state(path, data)
+        article = read_article(data, path, shown, config, renderer, warnings)
+        return Cached(state, replace(article, digest=state.sha), warnings)
+    except DigestError as error:
+        return [error]
+    except BuildError as failed:
+        return failed.errors
+
+
 def read_article(
-    path: Path, shown: Path, config: SiteConfig, renderer: MarkdownRenderer, warnings: list[BuildWarning]
+    data: bytes,
+    path: Path,
+    shown: Path,
+    config: SiteConfig,
+    renderer: MarkdownRenderer,
+    warnings: list[BuildWarning],
 ) -> Article:
-    """One file → one Article; `shown` is the path used in messages (relative to the site)."""
-    data = path.read_bytes()
+    """One file's bytes → one Article; `shown` is the path used in messages (relative to the site)."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from .cache import settings_key, tree_key
 from .config import SiteConfig
 from .errors import DigestError
 from .metadata import article_data, home_data
@@ -79,13 +81,19 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     )
     env.filters["datefmt"] = lambda value, fmt="%B %-d, %Y": value.strftime(fmt)
     env.globals["site"] = config
+    # every template and theme file, and the settings: an edit to any of them redoes every page
+    env.globals["theme_key"] = settings_key(config) + tree_key(
+        [config.root / "templates", *theme_dirs(config)]
+    )
     return env
 
 
-def render_site(config: SiteConfig, site: Site, env: jinja2.Environment) -> list[Output]:
-    """Every page of the site, in a stable order."""
+def render_site(
+    config: SiteConfig, site: Site, env: jinja2.Environment, previous: dict[str, str] | None = None
+) -> list[Output]:
+    """Every page of the site in a stable order; a page whose fingerprint is in `previous` is not rendered."""
     outputs: list[Output] = []
-    render = _Renderer(config, env)
+    render = _Renderer(config, env, previous or {})
     articles = site.articles
     for index, article in enumerate(articles):
         outputs.append(
@@ -142,8 +150,9 @@ def render_site(config: SiteConfig, site: Site, env: jinja2.Environment) -> list
 class _Renderer:
     """Renders one template into one Output, turning template mistakes into `template:line` errors."""
 
-    def __init__(self, config: SiteConfig, env: jinja2.Environment) -> None:
-        self.config, self.env = config, env
+    def __init__(self, config: SiteConfig, env: jinja2.Environment, previous: dict[str, str]) -> None:
+        self.config, self.env, self.previous = config, env, previous
+        self.theme_key = env.globals["theme_key"]
 
     def page(self, template: str, info: PageInfo, lastmod: datetime | None = None, **context: Any) -> Output:
         if info.kind == "404":  # served at any missing path, so its links are rooted at base_url
@@ -151,6 +160,10 @@ class _Renderer:
         else:
             url = lambda target: relative_url(target, info.url)  # noqa: E731
         context.setdefault("structured_data", None)
+        path = output_file(info.url)
+        fingerprint = _fingerprint(self.theme_key, template, info, lastmod, context)
+        if self.previous.get(path) == fingerprint:
+            return Output(path, None, lastmod, fingerprint)
         try:
             html = self.env.get_template(template).render(
                 page=info,
@@ -170,7 +183,7 @@ class _Renderer:
         except Exception as exc:  # a filter or method failing inside a template: still the template's line
             path, line = _template_frame(exc, template)
             raise DigestError(path, line, f"template error: {type(exc).__name__}: {exc}") from None
-        return Output(output_file(info.url), html.encode("utf-8"), lastmod)
+        return Output(path, html.encode("utf-8"), lastmod, fingerprint)
 
     def listing(
         self,
@@ -220,6 +233,29 @@ class _Renderer:
         )
         newest = _newest([term.articles[0] for term in terms])
         return self.page("terms.html", info, newest, heading=heading, intro="", terms=terms)
+
+
+def _fingerprint(*parts: Any) -> str:
+    """A hash of everything a page is made from; articles count by their file's hash, not their body."""
+    digest = hashlib.blake2b(digest_size=16)
+    stack = list(parts)
+    while stack:
+        value = stack.pop()
+        if isinstance(value, Article):
+            digest.update(f"A{value.digest}{value.url}{value.scheduled}".encode())
+        elif is_dataclass(value):
+            digest.update(type(value).__name__.encode())
+            stack += [getattr(value, f.name) for f in fields(value)]
+        elif isinstance(value, (list, tuple)):
+            digest.update(b"[%d" % len(value))
+            stack += value
+        elif isinstance(value, dict):
+            digest.update(b"{%d" % len(value))
+            for key in sorted(value):
+                stack += [key, value[key]]
+        else:
+            digest.update(f"{type(value).__name__}:{value!r}\0".encode())
+    return digest.hexdigest()
 
 
 def _newest(articles: Sequence[Article]) -> datetime | None:

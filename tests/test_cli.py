@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -36,7 +37,11 @@ def test_build_prints_one_summary_line_and_exits_zero(make_site):
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     (line,) = result.stdout.splitlines()
-    assert line.startswith("built 1 articles, ") and " files into public/ in " in line and line.endswith(" s")
+    assert re.fullmatch(r"built 1 articles, \d+ files \(\d+ changed\) into public/ in \d+\.\d\d s", line), (
+        line
+    )
+    again = run("build", cwd=root).stdout
+    assert re.search(r"files \(0 changed\)", again), again
     assert run("build", "-q", cwd=root).stdout == ""
 
 

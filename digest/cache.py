@@ -1,0 +1,108 @@
+"""The build cache (.digest-cache/): what was read and written last time, so unchanged work is skipped.
+
+Everything here is an optimisation: a missing, stale or corrupt cache is ignored, never trusted, and
+deleting the folder only makes the next build a cold one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .config import SiteConfig
+
+FOLDER = ".digest-cache"
+FORMAT = 1  # bump when the pickled shapes change
+
+
+@dataclass(frozen=True, slots=True)
+class FileState:
+    """What a content file looked like when it was read: cheap to compare (stat), then sure (hash)."""
+
+    mtime_ns: int
+    size: int
+    sha: str
+
+
+@dataclass(slots=True)
+class Cached:
+    """A file's parse result: the Article (or None when it had errors) and its warnings."""
+
+    state: FileState
+    article: Any
+    warnings: list[Any]
+
+
+@dataclass(slots=True)
+class Manifest:
+    """What the last successful build wrote into `destination`: page fingerprints and copied files."""
+
+    destination: str = ""
+    pages: dict[str, str] = field(default_factory=dict)
+    copies: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+
+    def paths(self) -> set[str]:
+        return set(self.pages) | set(self.copies)
+
+
+@dataclass(slots=True)
+class Cache:
+    """The cache of one site, valid only for the same settings and digest version."""
+
+    path: Path
+    key: str
+    articles: dict[str, Cached] = field(default_factory=dict)
+    manifest: Manifest = field(default_factory=Manifest)
+
+    @classmethod
+    def load(cls, config: SiteConfig, *, clean: bool = False) -> Cache:
+        """The site's cache, or an empty one when asked to, or when it is missing, stale or unreadable."""
+        cache = cls(config.root / FOLDER / "build.pickle", settings_key(config))
+        if clean:
+            return cache
+        try:
+            with cache.path.open("rb") as handle:
+                stored = pickle.load(handle)
+            if stored["format"] == FORMAT and stored["key"] == cache.key:
+                cache.articles, cache.manifest = stored["articles"], stored["manifest"]
+        except Exception:  # any damage at all means "no cache": rebuilding is always correct
+            pass
+        return cache
+
+    def save(self) -> None:
+        """Write the cache atomically, so an interrupted save leaves the old one or none."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        ignore = self.path.parent / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# digest's build cache: safe to delete\n*\n")
+        temporary = self.path.with_suffix(".tmp")
+        data = {"format": FORMAT, "key": self.key, "articles": self.articles, "manifest": self.manifest}
+        with temporary.open("wb") as handle:
+            pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(self.path)
+
+
+def settings_key(config: SiteConfig) -> str:
+    """Everything besides content that changes what a file reads as: site.yml values and digest's version."""
+    return hashlib.sha256(f"{__version__}\n{config!r}".encode()).hexdigest()
+
+
+def file_state(path: Path, data: bytes | None = None) -> FileState:
+    """A content file's stat and hash (the hash from `data` when it was already read)."""
+    stat = path.stat()
+    if data is None:
+        data = path.read_bytes()
+    return FileState(stat.st_mtime_ns, stat.st_size, hashlib.sha256(data).hexdigest())
+
+
+def tree_key(folders: list[Path]) -> str:
+    """A hash of every file under some folders (the theme): any edit changes every page's fingerprint."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []:
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()

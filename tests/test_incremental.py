@@ -1,0 +1,176 @@
+"""Rebuilds that reuse the cache give byte-for-byte the output of a cold build, and touch nothing else."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import SITE_YML, article, write_files
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from digest.build import build
+from digest.config import load_config
+from digest.errors import BuildError
+
+TAGS = ["Energy", "Markets", "Climate", "Trade", "Europe"]
+
+
+def _story(n: int, tags: list[str], *, day: int | None = None, body: str = "", draft: bool = False) -> str:
+    extra = {"draft": "true"} if draft else {}
+    return article(
+        f"Story {n}",
+        f"2022-09-{day or n:02d}T10:00:00+02:00",
+        source="Reuters" if n % 2 else "NYTIMES",
+        location="Samarkand, Uzbekistan" if n % 3 else "Nairobi, Kenya",
+        tags="[" + ", ".join(tags) + "]",
+        body=f"First paragraph of story {n}. {body}\n\nSecond paragraph.\n",
+        **extra,
+    )
+
+
+def _initial() -> dict[str, str]:
+    return {f"content/story-{n}.md": _story(n, TAGS[n % 3 : n % 3 + 2]) for n in range(1, 13)}
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def _assert_same_as_cold(site: Path, tmp: Path) -> None:
+    """Build a copy of the site from scratch and compare every output file with the incremental one."""
+    cold = tmp / "cold"
+    shutil.rmtree(cold, ignore_errors=True)
+    shutil.copytree(site, cold, ignore=shutil.ignore_patterns("public", ".digest-cache"))
+    build(load_config(cold / "site.yml"), clean=True)
+    incremental, fresh = _tree(site / "public"), _tree(cold / "public")
+    assert sorted(incremental) == sorted(fresh)
+    different = [path for path in fresh if incremental[path] != fresh[path]]
+    assert different == []
+
+
+def _rebuild(site: Path):
+    return build(load_config(site / "site.yml"))
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    write_files(root, {"site.yml": SITE_YML + "per_page: 4\n", **_initial()})
+    build(load_config(root / "site.yml"))
+    return root
+
+
+CUSTOM_ARTICLE = '{% extends "base.html" %}{% block content %}<p>{{ article.title }}</p>{% endblock %}'
+MUTATIONS = {
+    "edit body": lambda s: (s / "content/story-5.md").write_text(_story(5, TAGS[2:4], body="New facts.")),
+    "add tag": lambda s: (s / "content/story-5.md").write_text(_story(5, [*TAGS[2:4], "Brand new"])),
+    "delete": lambda s: (s / "content/story-7.md").unlink(),
+    "rename": lambda s: (s / "content/story-7.md").rename(s / "content/renamed.md"),
+    "add": lambda s: (s / "content/story-20.md").write_text(_story(20, ["Trade"], day=28)),
+    "move in time": lambda s: (s / "content/story-2.md").write_text(_story(2, ["Markets"], day=30)),
+    "make draft": lambda s: (s / "content/story-3.md").write_text(_story(3, ["Climate"], draft=True)),
+    "edit template": lambda s: write_files(s, {"templates/article.html": CUSTOM_ARTICLE}),
+    "edit site.yml": lambda s: (s / "site.yml").write_text(SITE_YML + "per_page: 3\n"),
+    "edit static file": lambda s: write_files(s, {"static/extra.txt": "hello"}),
+}
+
+
+@pytest.mark.parametrize("mutation", sorted(MUTATIONS))
+def test_each_kind_of_change_rebuilds_to_the_cold_result(site, tmp_path, mutation):
+    MUTATIONS[mutation](site)
+    _rebuild(site)
+    _assert_same_as_cold(site, tmp_path)
+
+
+def test_no_op_rebuild_writes_nothing(site):
+    before = {p: p.stat().st_mtime_ns for p in (site / "public").rglob("*")}
+    report = _rebuild(site)
+    assert report.written == 0
+    assert {p: p.stat().st_mtime_ns for p in (site / "public").rglob("*")} == before
+
+
+def test_an_edit_rewrites_only_the_pages_that_show_it(site):
+    before = {
+        p.relative_to(site / "public").as_posix(): p.stat().st_mtime_ns
+        for p in (site / "public").rglob("*.*")
+    }
+    MUTATIONS["edit body"](site)
+    report = _rebuild(site)
+    changed = {
+        p.relative_to(site / "public").as_posix()
+        for p in (site / "public").rglob("*.*")
+        if p.stat().st_mtime_ns != before.get(p.relative_to(site / "public").as_posix())
+    }
+    assert "2022/09/story-5/index.html" in changed
+    assert "2022/09/story-3/index.html" not in changed  # no shared tag, not a neighbour
+    assert "static/style.css" not in changed
+    assert 0 < report.written == len(changed) < len(before) / 2
+
+
+def test_a_corrupt_cache_is_ignored(site, tmp_path):
+    (site / ".digest-cache/build.pickle").write_bytes(b"not a pickle")
+    MUTATIONS["edit body"](site)
+    _rebuild(site)
+    _assert_same_as_cold(site, tmp_path)
+
+
+def test_a_failing_write_puts_every_file_back(site, monkeypatch):
+    before = _tree(site / "public")
+    MUTATIONS["add tag"](site)
+    calls = {"n": 0}
+    real_replace = Path.replace
+
+    def flaky_replace(self: Path, target):
+        calls["n"] += 1
+        if calls["n"] == 6:
+            raise OSError("disk full")
+        return real_replace(self, target)
+
+    monkeypatch.setattr(Path, "replace", flaky_replace)
+    with pytest.raises(OSError, match="disk full"):
+        _rebuild(site)
+    monkeypatch.undo()
+    assert _tree(site / "public") == before
+    assert not [p for p in site.parent.iterdir() if ".undo-" in p.name]
+
+
+def test_content_errors_leave_the_output_alone(site):
+    before = _tree(site / "public")
+    (site / "content/story-5.md").write_text("---\ntitle: [broken\n---\n")
+    with pytest.raises(BuildError):
+        _rebuild(site)
+    assert _tree(site / "public") == before
+
+
+EDITS = st.lists(
+    st.tuples(
+        st.sampled_from(["body", "tags", "delete", "add", "date", "draft"]),
+        st.integers(min_value=1, max_value=14),
+        st.lists(st.sampled_from(TAGS), max_size=3, unique=True),
+    ),
+    min_size=1,
+    max_size=4,
+)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=EDITS)
+def test_random_edit_sequences_match_a_cold_build(tmp_path_factory, edits):
+    tmp = tmp_path_factory.mktemp("prop")
+    site = tmp / "site"
+    write_files(site, {"site.yml": SITE_YML + "per_page: 4\n", **_initial()})
+    build(load_config(site / "site.yml"))
+    for kind, n, tags in edits:
+        path = site / f"content/story-{n}.md"
+        if kind == "delete":
+            path.unlink(missing_ok=True)
+        elif kind == "date":
+            path.write_text(_story(n, tags, day=(n * 7) % 28 + 1))
+        else:
+            path.write_text(_story(n, tags, body="Edited." if kind == "body" else "", draft=kind == "draft"))
+        _rebuild(site)
+    _assert_same_as_cold(site, tmp)
