@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from urllib.parse import urlsplit
 
+import feedparser
 import pytest
 from conftest import ROOT
 from lxml import etree, html
@@ -111,3 +112,17 @@ def test_sitemap_is_valid_and_lists_every_page(output):
     pages = {p.parent.relative_to(output).as_posix() for p in output.rglob("index.html")}
     assert {loc.removeprefix(BASE).rstrip("/") or "." for loc in locs} == pages
     assert (output / "robots.txt").read_text().splitlines()[-1] == f"Sitemap: {BASE}sitemap.xml"
+
+
+def test_every_feed_of_the_sample_parses_cleanly(output):
+    feeds = [*sorted(output.rglob("feed.xml")), output / "rss.xml"]
+    assert len(feeds) > 30  # the site feed plus one per tag, source and location
+    for path in feeds:
+        parsed = feedparser.parse(path.read_bytes())
+        assert not parsed.bozo, f"{path}: {parsed.get('bozo_exception')}"
+        assert parsed.entries, path
+        for entry in parsed.entries:
+            assert entry.link.startswith(BASE) and entry.published_parsed and entry.updated_parsed
+    data = json.loads((output / "feed.json").read_text())
+    assert data["version"] == "https://jsonfeed.org/version/1.1"
+    assert data["feed_url"] == BASE + "feed.json" and data["items"]
