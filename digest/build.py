@@ -55,11 +55,12 @@ def build(
     if reading.errors or collisions:
         cache.save()  # the files that did parse need not be parsed again after the fix
         raise BuildError(reading.errors + collisions)
-    outputs = render_site(config, site, env, _kept_pages(cache.manifest, destination))
+    previous = cache.manifests.get(str(destination), Manifest())
+    outputs = render_site(config, site, env, _kept_pages(previous, destination))
     outputs += render_feeds(config, site)
     outputs += render_sitemap(config, outputs)
     copies = static_files(config)
-    written, cache.manifest = write_site(outputs, copies, destination, cache.manifest)
+    written, cache.manifests[str(destination)] = write_site(outputs, copies, destination, previous)
     cache.save()
     return Report(
         articles=len(site.articles),

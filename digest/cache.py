@@ -16,7 +16,7 @@ from . import __version__
 from .config import SiteConfig
 
 FOLDER = ".digest-cache"
-FORMAT = 1  # bump when the pickled shapes change
+FORMAT = 2  # bump when the pickled shapes change
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +56,7 @@ class Cache:
     path: Path
     key: str
     articles: dict[str, Cached] = field(default_factory=dict)
-    manifest: Manifest = field(default_factory=Manifest)
+    manifests: dict[str, Manifest] = field(default_factory=dict)  # per output folder (build, preview)
 
     @classmethod
     def load(cls, config: SiteConfig, *, clean: bool = False) -> Cache:
@@ -68,19 +68,20 @@ class Cache:
             with cache.path.open("rb") as handle:
                 stored = pickle.load(handle)
             if stored["format"] == FORMAT and stored["key"] == cache.key:
-                cache.articles, cache.manifest = stored["articles"], stored["manifest"]
+                cache.articles, cache.manifests = stored["articles"], stored["manifests"]
         except Exception:  # any damage at all means "no cache": rebuilding is always correct
             pass
         return cache
 
     def save(self) -> None:
         """Write the cache atomically, so an interrupted save leaves the old one or none."""
+        self.manifests = {k: m for k, m in self.manifests.items() if Path(k).is_dir()}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         ignore = self.path.parent / ".gitignore"
         if not ignore.exists():
             ignore.write_text("# digest's build cache: safe to delete\n*\n")
         temporary = self.path.with_suffix(".tmp")
-        data = {"format": FORMAT, "key": self.key, "articles": self.articles, "manifest": self.manifest}
+        data = {"format": FORMAT, "key": self.key, "articles": self.articles, "manifests": self.manifests}
         with temporary.open("wb") as handle:
             pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
         temporary.replace(self.path)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import __version__
 from .build import Report, build
-from .config import load_config
+from .config import load_config, require_config
 from .errors import BuildError, BuildWarning, DigestError
 
 SHOWN_PER_WARNING = 3  # identical warnings beyond this are counted, not listed (without -v)
@@ -55,6 +55,36 @@ def parser() -> argparse.ArgumentParser:
     noise.add_argument(
         "-v", "--verbose", action="store_true", help="print every warning and each file left out"
     )
+    s = commands.add_parser(
+        "serve",
+        help="preview the site with live reload while you write",
+        description="Build the site into .digest-cache/preview/, serve it, and rebuild and reload the "
+        "browser on every save. Drafts and future articles are shown (and marked) by default.",
+    )
+    s.add_argument(
+        "--config",
+        type=Path,
+        default=Path("site.yml"),
+        metavar="FILE",
+        help="site configuration (default: site.yml)",
+    )
+    s.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)"
+    )
+    s.add_argument("--port", type=int, default=8000, help="port (default: 8000; the next free one if busy)")
+    s.add_argument(
+        "--drafts",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="show draft articles (default: yes)",
+    )
+    s.add_argument(
+        "--future",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="show future-dated articles (default: yes)",
+    )
+    s.add_argument("--open", action="store_true", help="open the preview in a web browser")
     return main
 
 
@@ -62,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `digest` console script."""
     args = parser().parse_args(argv)
     try:
+        if args.command == "serve":
+            return _serve(args)
         return _build(args)
     except BuildError as failed:
         for error in failed.errors:
@@ -95,6 +127,29 @@ def _build(args: argparse.Namespace) -> int:
     if not args.quiet:
         _print_warnings(report.warnings, verbose=args.verbose)
         _print_summary(report, args.output or config.output_path, verbose=args.verbose)
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import serve  # tornado and livereload load only for the preview
+
+    require_config(args.config)
+    try:
+        serve(
+            args.config,
+            host=args.host,
+            port=args.port,
+            drafts=args.drafts,
+            future=args.future,
+            open_browser=args.open,
+            say=lambda line: print(line, flush=True),
+        )
+    except OSError as exc:
+        raise DigestError(
+            args.config, None, f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}"
+        ) from None
+    except KeyboardInterrupt:
+        print("stopped", flush=True)
     return 0
 
 

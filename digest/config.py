@@ -77,7 +77,7 @@ class SiteConfig:
     defaults: tuple[Defaults, ...] = ()
     aliases: dict[str, str] = field(default_factory=dict)
     extra_keys: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ("_*", ".*")
+    ignore: tuple[str, ...] = ("_*", ".*", "*~", "#*#", "*.swp", "*.tmp")  # section pages, editors' files
 
     @property
     def tz(self) -> ZoneInfo:
@@ -98,12 +98,17 @@ _KEYS = {f.name for f in fields(SiteConfig)} - {"root"}
 
 def load_config(path: Path, overrides: dict[str, Any] | None = None) -> SiteConfig:
     """Read and validate site.yml; `overrides` come from the command line and win."""
+    require_config(path)
+    raw = load_fields(path.read_text(encoding="utf-8-sig"), path)
+    return parse_config(raw, path.parent.resolve(), overrides or {})
+
+
+def require_config(path: Path) -> None:
+    """Stop early, and clearly, when there is no site.yml to work from."""
     if not path.is_file():
         raise DigestError(
             path, None, "no site.yml here — run digest in your site's folder or pass --config FILE"
         )
-    raw = load_fields(path.read_text(encoding="utf-8-sig"), path)
-    return parse_config(raw, path.parent.resolve(), overrides or {})
 
 
 def parse_config(raw: Fields, root: Path, overrides: dict[str, Any]) -> SiteConfig:

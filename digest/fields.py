@@ -87,7 +87,8 @@ def load_fields(
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = line_offset + mark.line + 1 if mark else None
+        last = line_offset + text.count("\n") + 1  # an error at the end of the block is on its last line
+        line = min(line_offset + mark.line + 1, last) if mark else None
         problem = exc.problem or "invalid YAML"
         hint = _hint(text, mark.line if mark else None, problem)
         raise DigestError(path, line, f"invalid YAML: {problem}{hint}") from None

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from conftest import IN_CI, ROOT
+from browser import chromium, missing
+from conftest import ROOT
 from http_server import Served, serve
 
 from digest.build import build
 from digest.config import load_config
 
 AXE = ROOT / "tests/tools/node_modules/axe-core/axe.min.js"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 RULESETS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 PAGES = {
     "front page": "",
@@ -49,12 +47,6 @@ axe.run(document, {runOnly: arguments[0], resultTypes: ['violations']})
 """
 
 
-def _missing(what: str) -> None:
-    if IN_CI:
-        pytest.fail(f"the accessibility check needs {what} (see README: running the tests)")
-    pytest.skip(f"{what} not installed")
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Iterator[Served]:
     output = tmp_path_factory.mktemp("a11y") / "public"
@@ -69,40 +61,11 @@ def site(tmp_path_factory) -> Iterator[Served]:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    """One headless Chromium for every page, driven by the system chromedriver (nothing downloaded)."""
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        _missing("the selenium Python package")
-    if not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()):
-        _missing("Debian chromium and chromium-driver")
+    """One headless Chromium for every page."""
     if not AXE.is_file():
-        _missing("axe-core in tests/tools/node_modules")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--window-size=1280,1024",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-    ):
-        options.add_argument(argument)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SE_OFFLINE", "true")  # Selenium Manager must not fetch a browser or driver
-        driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    try:
-        driver.set_page_load_timeout(20)
-        driver.set_script_timeout(30)
+        missing("axe-core in tests/tools/node_modules")
+    with chromium(tmp_path_factory.mktemp("chromium-profile")) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def _report(url: str, scheme: str, violations: list[dict]) -> str:

@@ -67,7 +67,7 @@ def test_minimal_site_gets_every_default(site, tmp_path):
     assert config.defaults == ()
     assert config.aliases == {}
     assert config.extra_keys == ()
-    assert config.ignore == ("_*", ".*")
+    assert config.ignore == ("_*", ".*", "*~", "#*#", "*.swp", "*.tmp")
 
 
 def test_root_and_derived_paths_come_from_the_folder_holding_site_yml(site, tmp_path):

@@ -1,0 +1,243 @@
+"""`digest serve`: a live-reload preview, a thin adapter around the `livereload` package.
+
+The preview is built with the same incremental build as `digest build`, into .digest-cache/preview/.
+Watching and debouncing are ours (livereload notices one file per poll and drops reloads for 3 s);
+livereload serves the files, injects its script and tells the open tabs to reload.
+"""
+
+from __future__ import annotations
+
+import errno
+import html
+import logging
+import os
+import socket
+import time
+import webbrowser
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler, StaticFileHandler
+from livereload.watcher import Watcher
+from tornado import ioloop, web
+
+from .build import Report, build
+from .cache import FOLDER
+from .config import SiteConfig, load_config
+from .errors import BuildError, DigestError
+
+POLL_MS = 150  # how often the watched files are checked
+QUIET_S = 0.2  # a burst of saves (write temp file, rename) settles within this
+HEAD_END, BODY_END = b"</head>", b"</body>"
+PORTS_TRIED = 20
+NOTHING_YET = b"<!DOCTYPE html><html lang=en><head><title>digest preview</title></head><body></body></html>"
+
+
+@dataclass(slots=True)
+class Debouncer:
+    """Turns a burst of changes into one rebuild, once the files have been quiet for `quiet` seconds."""
+
+    quiet: float = QUIET_S
+    last_change: float | None = None
+
+    def changed(self, now: float) -> None:
+        self.last_change = now
+
+    def due(self, now: float) -> bool:
+        """True once per burst, when it has settled."""
+        if self.last_change is None or now - self.last_change < self.quiet:
+            return False
+        self.last_change = None
+        return True
+
+
+def snapshot(paths: list[Path], skip: tuple[Path, ...]) -> dict[str, tuple[int, int]]:
+    """(mtime, size) of every file under `paths`: comparing two snapshots finds saves, renames, deletes."""
+    found: dict[str, tuple[int, int]] = {}
+    stack = [p for p in paths if p.exists()]
+    skipped = {str(p) for p in skip}
+    while stack:
+        path = stack.pop()
+        if path.is_file():
+            stat = path.stat()
+            found[str(path)] = (stat.st_mtime_ns, stat.st_size)
+            continue
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.path in skipped:
+                    continue
+                if entry.is_dir(follow_symlinks=True):
+                    stack.append(Path(entry.path))
+                elif entry.is_file():
+                    stat = entry.stat()
+                    found[entry.path] = (stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+@dataclass(slots=True)
+class Preview:
+    """The preview's state: the last build's errors stay on screen until a good save clears them."""
+
+    config_path: Path
+    overrides: dict[str, str]
+    drafts: bool
+    future: bool
+    say: Callable[[str], None]
+    errors: list[str] = field(default_factory=list)
+    output: Path = Path()
+
+    def rebuild(self) -> Report | None:
+        """Build the preview; never raises, so the server survives any broken save."""
+        try:
+            config = load_config(self.config_path, self.overrides)
+            self.output = config.root / FOLDER / "preview"
+            report = build(config, drafts=self.drafts, future=self.future, output=self.output)
+        except BuildError as failed:
+            self._failed([str(e) for e in failed.errors])
+            return None
+        except DigestError as error:
+            self._failed([str(error)])
+            return None
+        except Exception as exc:  # the preview must outlive anything a save can do
+            self._failed([f"{self.config_path}: unexpected {type(exc).__name__}: {exc}"])
+            return None
+        if self.errors:
+            self.say("fixed: the preview is up to date again")
+        self.errors = []
+        return report
+
+    def _failed(self, errors: list[str]) -> None:
+        if errors != self.errors:  # each error is printed once, not at every poll or save
+            for line in errors:
+                self.say(line)
+            self.say("the preview shows these errors until the next good save")
+        self.errors = errors
+
+    def watched(self, config: SiteConfig) -> list[Path]:
+        """What a save can change the site through: content, settings, templates, theme, static files."""
+        return [
+            config.content_path,
+            self.config_path,
+            config.root / "templates",
+            config.root / config.static_dir,
+            config.root / "themes" / config.theme,
+        ]
+
+    def overlay(self) -> bytes:
+        """The error panel shown over every page while the last save is broken."""
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in self.errors)
+        return (
+            '<div id="digest-error" role="alert" style="position:fixed;inset:0;z-index:2147483647;'
+            "overflow:auto;background:rgba(20,20,20,.94);color:#fff;font:16px/1.5 ui-monospace,monospace;"
+            'padding:2rem"><h2 style="color:#ff8a80;font:bold 1.4rem system-ui,sans-serif;margin:0 0 1rem">'
+            "The last save did not build</h2>"
+            f'<ul style="padding-left:1.2rem">{items}</ul><p style="color:#ccc">Fix the file and save: this '
+            "page reloads by itself. The pages behind this panel are from the last good build.</p></div>"
+        ).encode()
+
+
+def free_port(host: str, port: int) -> int:
+    """`port`, or the next free one when it is busy (the caller announces the change)."""
+    for candidate in range(port, port + PORTS_TRIED):
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            try:
+                probe.bind((host, candidate))
+                return candidate
+            except OSError as exc:
+                if exc.errno != errno.EADDRINUSE:
+                    raise
+    raise OSError(errno.EADDRINUSE, f"ports {port} to {port + PORTS_TRIED - 1} are all busy")
+
+
+class _NoWatcher(Watcher):
+    """livereload's own polling is replaced by ours; this keeps it from watching the whole folder."""
+
+    def examine(self) -> tuple[None, None]:
+        return None, None
+
+
+def _application(preview: Preview, port: int) -> web.Application:
+    """livereload's handlers, with its script injected before </head> and our error panel before </body>."""
+    script = f'<script src="/livereload.js?port={port}" defer></script>'.encode()
+
+    class Inject(web.OutputTransform):
+        def transform_first_chunk(self, status_code, headers, chunk, finishing):  # type: ignore[no-untyped-def]
+            if "html" in headers.get("Content-Type", "") and HEAD_END in chunk:
+                chunk = chunk.replace(HEAD_END, script + HEAD_END, 1)
+                if preview.errors and BODY_END in chunk:
+                    chunk = chunk.replace(BODY_END, preview.overlay() + BODY_END, 1)
+                if "Content-Length" in headers:
+                    headers["Content-Length"] = str(len(chunk))
+            return status_code, headers, chunk
+
+    class Files(StaticFileHandler):
+        """The preview's files; missing ones get the site's 404 page (or the error page, before any build)."""
+
+        def write_error(self, status_code: int, **kwargs: object) -> None:
+            page = preview.output / "404.html"
+            body = page.read_bytes() if page.is_file() else NOTHING_YET
+            self.set_header("Content-Type", "text/html; charset=UTF-8")
+            self.finish(body)
+
+    LiveReloadHandler.watcher = _NoWatcher()
+    return web.Application(
+        [
+            (r"/livereload", LiveReloadHandler),
+            (r"/livereload.js", LiveReloadJSHandler),
+            (r"/(.*)", Files, {"path": str(preview.output), "default_filename": "index.html"}),
+        ],
+        transforms=[Inject],
+    )
+
+
+def serve(
+    config_path: Path,
+    *,
+    host: str,
+    port: int,
+    drafts: bool,
+    future: bool,
+    open_browser: bool,
+    say: Callable[[str], None],
+) -> None:
+    """Build, serve and rebuild on every save until Ctrl-C."""
+    logging.getLogger("tornado.access").setLevel(logging.ERROR)  # one line per request drowns the errors
+    actual = free_port(host, port)
+    if actual != port:
+        say(f"port {port} is busy; using {actual} instead")
+    url = f"http://{f'[{host}]' if ':' in host else host}:{actual}/"
+    preview = Preview(config_path, {"base_url": url}, drafts, future, say)
+    report = preview.rebuild()
+    if report:
+        say(f"built {report.articles} articles in {report.seconds:.2f} s")
+    _application(preview, actual).listen(actual, address=host)
+    say(f"previewing at {url} — edits show up by themselves; Ctrl-C stops")
+    if open_browser:
+        webbrowser.open(url)
+    root = config_path.resolve().parent
+    skip = (root / FOLDER, root / "public")
+    try:
+        watched = preview.watched(load_config(config_path))
+    except DigestError:
+        watched = [root]
+    debouncer = Debouncer()
+    last = snapshot(watched, skip)
+
+    def poll() -> None:
+        nonlocal last, watched
+        now = time.monotonic()
+        current = snapshot(watched, skip)
+        if current != last:
+            last = current
+            debouncer.changed(now)
+        if debouncer.due(now):
+            started = time.perf_counter()
+            report = preview.rebuild()
+            if report:
+                say(f"rebuilt: {report.written} files changed in {time.perf_counter() - started:.2f} s")
+                watched = preview.watched(load_config(config_path))
+            LiveReloadHandler.reload_waiters()
+
+    ioloop.PeriodicCallback(poll, POLL_MS).start()
+    ioloop.IOLoop.current().start()

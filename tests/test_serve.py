@@ -1,0 +1,224 @@
+"""`digest serve`: the live preview in a real browser, and the pieces it is made of."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from browser import chromium
+from conftest import SITE_YML, article, write_files
+
+from digest.build import build
+from digest.config import load_config
+from digest.read import read_articles
+from digest.render import make_environment, render_site
+from digest.serve import Debouncer, Preview, free_port, snapshot
+from digest.site import build_site
+
+
+def test_a_burst_of_saves_makes_one_rebuild():
+    debouncer = Debouncer(quiet=0.2)
+    assert not debouncer.due(0.0)
+    for moment in (0.0, 0.05, 0.1, 0.25):  # write temp file, rename, touch, save again
+        debouncer.changed(moment)
+        assert not debouncer.due(moment + 0.1)
+    assert debouncer.due(0.46)
+    assert not debouncer.due(0.5)  # once per burst
+    debouncer.changed(1.0)
+    assert debouncer.due(1.3)
+
+
+def test_snapshot_sees_saves_renames_and_deletes(tmp_path):
+    write_files(tmp_path, {"content/a.md": "a", "content/sub/b.md": "b", "skip/c.md": "c"})
+    first = snapshot([tmp_path], skip=(tmp_path / "skip",))
+    assert sorted(Path(p).name for p in first) == ["a.md", "b.md"]
+    (tmp_path / "content/a.md").write_text("longer")
+    second = snapshot([tmp_path], skip=(tmp_path / "skip",))
+    assert second != first
+    (tmp_path / "content/sub/b.md").rename(tmp_path / "content/sub/c.md")
+    third = snapshot([tmp_path], skip=(tmp_path / "skip",))
+    assert sorted(Path(p).name for p in third) == ["a.md", "c.md"]
+    (tmp_path / "skip/c.md").write_text("ignored")
+    assert snapshot([tmp_path], skip=(tmp_path / "skip",)) == third
+
+
+def test_a_busy_port_moves_to_the_next_free_one():
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert free_port("127.0.0.1", port) != port
+
+
+def _site(tmp_path: Path, count: int = 6) -> Path:
+    files = {
+        f"content/s{n}.md": article(
+            f"Story {n}",
+            f"2022-09-{n:02d}T10:00:00Z",
+            source="Reuters" if n % 2 else "NYTIMES",
+            tags="[Energy]" if n <= 2 else "[Markets]",
+            location="Oslo, Norway",
+        )
+        for n in range(1, count + 1)
+    }
+    write_files(tmp_path, {"site.yml": SITE_YML + "per_page: 2\n", **files})
+    return tmp_path
+
+
+def test_an_edited_article_re_renders_exactly_the_pages_that_show_it(tmp_path):
+    root = _site(tmp_path)
+    config = load_config(root / "site.yml")
+    env = make_environment(config)
+
+    def pages(previous: dict[str, str]) -> dict[str, str | None]:
+        site, _ = build_site(read_articles(config).articles, config.tz, build_now)
+        return {o.path: o.fingerprint for o in render_site(config, site, env, previous) if not o.unchanged}
+
+    build_now = datetime(2023, 1, 1, tzinfo=timezone.utc)
+    first = pages({})
+    assert pages(first) == {}  # nothing changed: nothing rendered
+    (root / "content/s5.md").write_text(
+        article("Story 5", "2022-09-05T10:00:00Z", tags="[Markets]", location="Oslo, Norway", body="New.")
+    )
+    redone = set(pages(first))  # newest first, two a page: s6 s5 | s4 s3 | s2 s1
+    assert redone == {
+        "2022/09/s5/index.html",  # the story
+        "2022/09/s4/index.html", "2022/09/s6/index.html",  # its neighbours
+        "2022/09/s3/index.html",  # related through the tag Markets
+        "index.html", "tags/markets/index.html", "sources/reuters/index.html",  # the list pages showing it
+        "locations/oslo-norway/index.html", "archive/2022/index.html", "archive/2022/09/index.html",
+        "tags/index.html", "sources/index.html", "locations/index.html", "archive/index.html",  # indexes
+    }  # fmt: skip
+
+
+def test_a_broken_save_never_raises_and_prints_its_error_once(tmp_path):
+    root = _site(tmp_path, 2)
+    said: list[str] = []
+    preview = Preview(root / "site.yml", {"base_url": "http://127.0.0.1:1/"}, True, True, said.append)
+    assert preview.rebuild() is not None and preview.errors == []
+    (root / "content/s1.md").write_text("---\ntitle: [unclosed\n---\n")
+    assert preview.rebuild() is None
+    assert preview.rebuild() is None
+    assert len([line for line in said if "content/s1.md:2" in line]) == 1
+    assert b"content/s1.md:2" in preview.overlay()
+    (root / "site.yml").write_text("title: T\nbase_ulr: x\n")
+    assert preview.rebuild() is None and "did you mean `base_url`" in preview.errors[0]
+    (root / "site.yml").write_text(SITE_YML)
+    (root / "content/s1.md").write_text(article("Story 1", "2022-09-01T10:00:00Z"))
+    assert preview.rebuild() is not None and preview.errors == []
+    assert said[-1] == "fixed: the preview is up to date again"
+
+
+def test_build_output_never_contains_the_reload_script(tmp_path):
+    root = _site(tmp_path, 2)
+    build(load_config(root / "site.yml"))
+    for page in (root / "public").rglob("*.html"):
+        assert b"livereload" not in page.read_bytes()
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def _wait(condition, timeout: float = 15.0, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def server(tmp_path):
+    root = _site(tmp_path / "site", 3)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "digest.cli", "serve", "--port", str(port)],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        _wait(lambda: _probe(url), what="the preview server")
+        yield root, url, process
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=10)
+
+
+def _probe(url: str) -> bool:
+    try:
+        return _get(url)[0] == 200
+    except OSError:
+        return False
+
+
+CONNECTED = "return !!(window.LiveReload && LiveReload.connector && LiveReload.connector._connectionDesired)"
+
+
+def _shows(driver, text: str) -> bool:
+    from selenium.webdriver.common.by import By
+
+    return text in driver.find_element(By.TAG_NAME, "main").text
+
+
+def test_edits_show_up_in_the_open_tab_and_errors_come_and_go(server, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    root, url, _ = server
+    with chromium(tmp_path / "profile") as driver:
+        driver.get(url + "2022/09/s2/")
+        assert "Story 2" in driver.find_element(By.TAG_NAME, "h1").text
+        _wait(lambda: driver.execute_script(CONNECTED), what="the live-reload connection")
+        (root / "content/s2.md").write_text(
+            article("Story 2", "2022-09-02T10:00:00Z", body="Fresh words here.\n")
+        )
+        _wait(lambda: "Fresh words here." in driver.find_element(By.TAG_NAME, "main").text, what="the edit")
+        assert driver.current_url == url + "2022/09/s2/"
+        (root / "content/s2.md").write_text("---\ntitle: Story 2\ndate: not a date\nsource: X\n---\n")
+        panel = _wait(lambda: driver.find_elements(By.ID, "digest-error"), what="the error panel")[0]
+        assert "content/s2.md:3" in panel.text and "not a date" in panel.text
+        (root / "content/s2.md").write_text(article("Story 2", "2022-09-02T10:00:00Z", body="Back again.\n"))
+        _wait(lambda: _shows(driver, "Back again.") and not driver.find_elements(By.ID, "digest-error"))
+
+
+def test_deleted_articles_leave_the_preview_and_ctrl_c_stops_cleanly(server):
+    root, url, process = server
+    assert _get(url + "2022/09/s3/")[0] == 200
+    (root / "content/s3.md").unlink()
+    _wait(lambda: _get(url + "2022/09/s3/")[0] == 404, what="the deleted page to go")
+    assert "Page not found" in _get(url + "2022/09/s3/")[1]
+    process.send_signal(signal.SIGINT)
+    output, _ = process.communicate(timeout=10)
+    assert process.returncode == 0
+    assert "Traceback" not in output
+    assert output.rstrip().endswith("stopped")
+
+
+def test_drafts_are_shown_and_marked_while_previewing(tmp_path):
+    root = _site(tmp_path, 1)
+    (root / "content/d.md").write_text(article("Work in progress", "2022-09-03T10:00:00Z", draft="true"))
+    preview = Preview(root / "site.yml", {"base_url": "http://127.0.0.1:1/"}, True, True, lambda _: None)
+    assert preview.rebuild() is not None
+    page = (root / ".digest-cache/preview/2022/09/d/index.html").read_text()
+    assert "Draft" in page
+    assert (root / ".digest-cache/preview/index.html").is_file()
