@@ -6,6 +6,7 @@ import os
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from itertools import chain
 from pathlib import Path
 
 from .cache import Cache, Manifest
@@ -13,8 +14,9 @@ from .config import SiteConfig
 from .errors import BuildError, BuildWarning, DigestError
 from .feeds import render_feeds
 from .model import Article
+from .pages import plan_site
 from .read import Progress, content_files, read_articles
-from .render import make_environment, render_site, theme_dirs
+from .render import make_environment, render_pages, theme_dirs
 from .site import build_site
 from .sitemap import render_sitemap
 from .write import write_site
@@ -55,16 +57,22 @@ def build(
     if reading.errors or collisions:
         cache.save()  # the files that did parse need not be parsed again after the fix
         raise BuildError(reading.errors + collisions)
+    pages = plan_site(config, site)
     previous = cache.manifests.get(str(destination), Manifest())
-    outputs = render_site(config, site, env, _kept_pages(previous, destination))
-    outputs += render_feeds(config, site)
-    outputs += render_sitemap(config, outputs)
+    kept = _kept_pages(previous, destination)
+    outputs = chain(
+        render_pages(config, env, pages, kept),
+        render_feeds(config, site, kept),
+        render_sitemap(config, pages),
+    )
     copies = static_files(config)
-    written, cache.manifests[str(destination)] = write_site(outputs, copies, destination, previous)
+    written, manifest = write_site(outputs, copies, destination, previous)
+    cache.changed = cache.changed or manifest != previous
+    cache.manifests[str(destination)] = manifest
     cache.save()
     return Report(
         articles=len(site.articles),
-        files=len({o.path for o in outputs} | {relative for _, relative in copies}),
+        files=len(manifest.paths()),
         written=written,
         seconds=time.perf_counter() - started,
         left_out=site.left_out,

@@ -6,14 +6,16 @@ deleting the folder only makes the next build a cold one.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import pickle
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .config import SiteConfig
+from .model import Article
 
 FOLDER = ".digest-cache"
 FORMAT = 2  # bump when the pickled shapes change
@@ -57,6 +59,7 @@ class Cache:
     key: str
     articles: dict[str, Cached] = field(default_factory=dict)
     manifests: dict[str, Manifest] = field(default_factory=dict)  # per output folder (build, preview)
+    changed: bool = False  # whether save() has anything new to write
 
     @classmethod
     def load(cls, config: SiteConfig, *, clean: bool = False) -> Cache:
@@ -75,6 +78,8 @@ class Cache:
 
     def save(self) -> None:
         """Write the cache atomically, so an interrupted save leaves the old one or none."""
+        if not self.changed and self.path.is_file():
+            return
         self.manifests = {k: m for k, m in self.manifests.items() if Path(k).is_dir()}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         ignore = self.path.parent / ".gitignore"
@@ -88,8 +93,14 @@ class Cache:
 
 
 def settings_key(config: SiteConfig) -> str:
-    """Everything besides content that changes what a file reads as: site.yml values and digest's version."""
-    return hashlib.sha256(f"{__version__}\n{config!r}".encode()).hexdigest()
+    """Everything besides content that changes the output: site.yml's values and digest's own code."""
+    return hashlib.sha256(f"{__version__}\n{_code_key()}\n{config!r}".encode()).hexdigest()
+
+
+@functools.cache
+def _code_key() -> str:
+    """A hash of digest's own modules, so a changed digest never reuses what an older one made."""
+    return tree_key([Path(__file__).parent], "*.py")
 
 
 def file_state(path: Path, data: bytes | None = None) -> FileState:
@@ -100,10 +111,39 @@ def file_state(path: Path, data: bytes | None = None) -> FileState:
     return FileState(stat.st_mtime_ns, stat.st_size, hashlib.sha256(data).hexdigest())
 
 
-def tree_key(folders: list[Path]) -> str:
+def tree_key(folders: list[Path], pattern: str = "*") -> str:
     """A hash of every file under some folders (the theme): any edit changes every page's fingerprint."""
     digest = hashlib.sha256()
     for folder in folders:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []:
+        for path in sorted(p for p in folder.rglob(pattern) if p.is_file()) if folder.is_dir() else []:
             digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def fingerprint(*parts: Any) -> str:
+    """A hash of everything a page is made from; an article counts by its file's hash, not its body."""
+    digest = hashlib.blake2b(digest_size=16)
+    update = digest.update
+    stack = list(parts)
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind is Article:
+            update(f"A{value.digest}{value.url}{value.scheduled}".encode())
+        elif kind is tuple or kind is list:
+            update(b"[%d" % len(value))
+            stack += value
+        elif kind is dict:
+            update(b"{%d" % len(value))
+            for key in sorted(value):
+                stack += (key, value[key])
+        elif is_dataclass(value):
+            names = _FIELDS.get(kind) or _FIELDS.setdefault(kind, tuple(f.name for f in fields(value)))
+            update(kind.__name__.encode())
+            stack += [getattr(value, name) for name in names]
+        else:
+            update(f"{kind.__name__}:{value!r}\0".encode())
     return digest.hexdigest()

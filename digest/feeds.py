@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from email.utils import format_datetime
 from urllib.parse import urljoin
 
+from .cache import fingerprint, settings_key
 from .config import SiteConfig
 from .model import Article, Output, Site
 from .urls import absolute_url, is_external
@@ -36,20 +37,28 @@ class Feed:
     articles: tuple[Article, ...]
 
 
-def render_feeds(config: SiteConfig, site: Site) -> list[Output]:
-    """The site's Atom, RSS and JSON feeds, then one Atom feed per tag, source and location."""
+def render_feeds(config: SiteConfig, site: Site, previous: dict[str, str] | None = None) -> list[Output]:
+    """The site's Atom, RSS and JSON feeds, then one Atom feed per tag, source and location.
+
+    A feed whose fingerprint is in `previous` (same settings, same entries) is not made again.
+    """
     size = config.feed_size
     home = site.articles[:size]
-    outputs = [
-        Output("feed.xml", atom_feed(config, Feed(config.title, "", "feed.xml", home))),
-        Output("rss.xml", rss_feed(config, Feed(config.title, "", "rss.xml", home))),
-        Output("feed.json", json_feed(config, Feed(config.title, "", "feed.json", home))),
+    feeds = [
+        (atom_feed, Feed(config.title, "", "feed.xml", home)),
+        (rss_feed, Feed(config.title, "", "rss.xml", home)),
+        (json_feed, Feed(config.title, "", "feed.json", home)),
     ]
     for kind, terms in (("tags", site.tags), ("sources", site.sources), ("locations", site.locations)):
         for term in terms:
             title = f"{LABELS[kind].format(term.name)} — {config.title}"
-            feed = Feed(title, term.url, f"{term.url}feed.xml", term.articles[:size])
-            outputs.append(Output(feed.path, atom_feed(config, feed)))
+            feeds.append((atom_feed, Feed(title, term.url, f"{term.url}feed.xml", term.articles[:size])))
+    key = settings_key(config)
+    outputs = []
+    for make, feed in feeds:
+        mark = fingerprint(key, make.__name__, feed)
+        unchanged = previous is not None and previous.get(feed.path) == mark
+        outputs.append(Output(feed.path, None if unchanged else make(config, feed), None, mark))
     return outputs
 
 

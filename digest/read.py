@@ -75,6 +75,7 @@ def read_articles(
             progress("reading", number, len(todo))
         results[path.as_posix()] = result
     reading = Reading()
+    cache.changed = cache.changed or bool(todo) or len(files) != len(cache.articles)
     cache.articles = {}
     for path in files:
         result = results[path.as_posix()]

@@ -1,4 +1,4 @@
-"""Pages → sitemap.xml and robots.txt, so crawlers find every page and know when it changed."""
+"""Planned pages → sitemap.xml and robots.txt, so crawlers find every page and know when it changed."""
 
 from __future__ import annotations
 
@@ -6,24 +6,24 @@ from xml.sax.saxutils import escape
 
 from .config import SiteConfig
 from .model import Output
+from .pages import Page
 from .urls import absolute_url
 
 NOT_LISTED = ("404.html",)
 
 
-def render_sitemap(config: SiteConfig, pages: list[Output]) -> list[Output]:
+def render_sitemap(config: SiteConfig, pages: list[Page]) -> list[Output]:
     """A sitemaps.org 0.9 sitemap of every HTML page, with its last change, and a robots.txt."""
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
-    for output in sorted(pages, key=lambda o: o.path):
-        if not output.path.endswith(".html") or output.path in NOT_LISTED:
+    for page in sorted(pages, key=lambda p: p.path):
+        if page.path in NOT_LISTED:
             continue
-        url = output.path.removesuffix("index.html")
-        lines.append(f"  <url><loc>{escape(absolute_url(config.base_url, url))}</loc>")
-        if output.lastmod is not None:
-            lines.append(f"    <lastmod>{output.lastmod.isoformat(timespec='seconds')}</lastmod>")
+        lines.append(f"  <url><loc>{escape(absolute_url(config.base_url, page.info.url))}</loc>")
+        if page.lastmod is not None:
+            lines.append(f"    <lastmod>{page.lastmod.isoformat(timespec='seconds')}</lastmod>")
         lines.append("  </url>")
     lines.append("</urlset>\n")
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {absolute_url(config.base_url, 'sitemap.xml')}\n"

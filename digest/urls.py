@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import posixpath
+import re
+from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import quote, urlsplit
 
@@ -33,28 +34,42 @@ def output_file(url: str) -> str:
     return url + "index.html" if url == "" or url.endswith("/") else url
 
 
+_SCHEME = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
+_UNSAFE = re.compile(r"[^A-Za-z0-9/#?=&.\-_~%]")
+
+
 def is_external(target: str) -> bool:
     """Whether a link leaves the site (has a scheme like https: or mailto:, or starts with //)."""
-    parts = urlsplit(target)
-    return bool(parts.scheme) or target.startswith("//")
+    return _SCHEME.match(target) is not None
+
+
+def linker(page: str) -> Callable[[str], str]:
+    """The function making hrefs on the page at `page`: relative, so the site works under any sub-path.
+
+    Called for every link of every page, so it works on strings rather than going through posixpath.
+    """
+    page = page.lstrip("/")
+    folder = page[: page.rfind("/") + 1]  # "2022/09/x/" stays, "b/c.html" gives "b/", "404.html" ""
+    here = folder.split("/")[:-1]
+
+    def link(target: str) -> str:
+        if target.startswith("#") or is_external(target):
+            return target
+        parts = target.lstrip("/").split("/")
+        common = 0
+        limit = min(len(here), len(parts) - 1)  # the last part is a file name, or "" for a folder
+        while common < limit and here[common] == parts[common]:
+            common += 1
+        rel = "../" * (len(here) - common) + "/".join(parts[common:])
+        rel = rel or "./"
+        return quote(rel, safe=_SAFE) if _UNSAFE.search(rel) else rel
+
+    return link
 
 
 def relative_url(target: str, page: str) -> str:
-    """The href from page URL `page` to site-relative `target`; works under any sub-path."""
-    if is_external(target) or target.startswith("#"):
-        return target
-    target = target.lstrip("/")
-    page_dir = page if page.endswith("/") or page == "" else posixpath.dirname(page) + "/"
-    if page_dir == "/":
-        page_dir = ""
-    rel = (
-        posixpath.relpath("/" + target, "/" + page_dir) if target else posixpath.relpath("/", "/" + page_dir)
-    )
-    if rel == ".":
-        rel = "./"
-    elif target.endswith("/") or target == "":
-        rel = rel.rstrip("/") + "/"
-    return quote(rel, safe=_SAFE)
+    """The href from page URL `page` to site-relative `target`."""
+    return linker(page)(target)
 
 
 def absolute_url(base_url: str, target: str) -> str:

@@ -1,8 +1,9 @@
 """Outputs + static files → the output folder, all or nothing.
 
-A first build writes a staging folder beside the output and swaps it in. Later builds change only the
-files that differ, keeping a journal of what they replaced so any failure puts everything back; files
-that did not change keep their mtime, so rsync-style deploys upload only what changed.
+Everything new is first written to a staging folder beside the output. A first build then swaps the
+whole folder in; later builds move in only the files that differ, keeping a journal of what they
+replace so any failure puts everything back. Files that did not change keep their mtime, so
+rsync-style deploys upload only what changed.
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ from pathlib import Path, PurePosixPath
 from .cache import Manifest
 from .errors import DigestError
 from .model import Output
-
-Change = tuple[str, bytes | Path]  # a file to write: its output path and its bytes or a file to copy
 
 
 def safe_join(root: Path, relative: str) -> Path:
@@ -31,58 +30,60 @@ def safe_join(root: Path, relative: str) -> Path:
 
 
 def write_site(
-    outputs: list[Output], copies: list[tuple[Path, str]], destination: Path, previous: Manifest
+    outputs: Iterable[Output], copies: list[tuple[Path, str]], destination: Path, previous: Manifest
 ) -> tuple[int, Manifest]:
-    """Bring `destination` up to date; returns the number of files written and the new manifest."""
-    manifest = Manifest(
-        str(destination),
-        {o.path: o.fingerprint for o in outputs if o.fingerprint is not None},
-        {relative: _copy_key(source) for source, relative in copies},
-    )
-    if previous.destination != str(destination) or not destination.is_dir():
-        return _write_fresh(outputs, copies, destination), manifest
-    changes: list[Change] = []
-    for output in outputs:
-        if output.content is None:
-            continue
-        target = safe_join(destination, output.path)
-        if not (target.is_file() and target.read_bytes() == output.content):
-            changes.append((output.path, output.content))
-    for source, relative in copies:
-        if (
-            previous.copies.get(relative) != manifest.copies[relative]
-            or not (destination / relative).is_file()
-        ):
-            changes.append((relative, source))
-    removed = sorted(previous.paths() - manifest.paths() - {o.path for o in outputs})
-    _apply(destination, changes, removed)
-    return len(changes), manifest
+    """Bring `destination` up to date; returns the number of files written and the new manifest.
+
+    Outputs are consumed as they come (so a big site is never all in memory) into a staging folder
+    beside the destination; nothing in the destination changes until every output has been made.
+    """
+    fresh = previous.destination != str(destination) or not destination.is_dir()
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.new-", dir=destination.parent))
+    try:
+        changed: list[str] = []
+        copied: dict[str, tuple[str, int, int]] = {}
+        for source, relative in copies:
+            copied[relative] = _copy_key(source)
+            if (
+                fresh
+                or previous.copies.get(relative) != copied[relative]
+                or not (destination / relative).is_file()
+            ):
+                _put(safe_join(staging, relative), source)
+                changed.append(relative)
+        pages: dict[str, str] = {}
+        for output in outputs:  # pages win over a static file of the same name
+            pages[output.path] = output.fingerprint or ""  # "" never matches: made again every time
+            if output.content is None:
+                if fresh:
+                    raise ValueError(f"{output.path}: a fresh output folder needs every page rendered")
+                continue
+            if fresh or not _same(safe_join(destination, output.path), output.content):
+                _put(safe_join(staging, output.path), output.content)
+                changed.append(output.path)
+        manifest = Manifest(str(destination), pages, copied)
+        if fresh:
+            _swap(staging, destination)
+            return len(set(changed)), manifest
+        removed = sorted(previous.paths() - manifest.paths())
+        _apply(staging, destination, sorted(set(changed)), removed)
+        return len(set(changed)), manifest
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _same(target: Path, content: bytes) -> bool:
+    """Whether a file already holds exactly these bytes (the size is checked first: it is free)."""
+    try:
+        return target.stat().st_size == len(content) and target.read_bytes() == content
+    except OSError:
+        return False
 
 
 def _copy_key(source: Path) -> tuple[str, int, int]:
     stat = source.stat()
     return (str(source), stat.st_mtime_ns, stat.st_size)
-
-
-def _write_fresh(outputs: Iterable[Output], copies: Iterable[tuple[Path, str]], destination: Path) -> int:
-    """Write everything to a new folder, then swap it for `destination`."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.new-", dir=destination.parent))
-    try:
-        written: set[str] = set()
-        for source, relative in copies:
-            _put(safe_join(staging, relative), source)
-            written.add(relative)
-        for output in outputs:  # pages win over a static file of the same name
-            if output.content is None:
-                raise ValueError(f"{output.path}: a fresh output folder needs every page rendered")
-            _put(safe_join(staging, output.path), output.content)
-            written.add(output.path)
-        _swap(staging, destination)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return len(written)
 
 
 def _put(target: Path, data: bytes | Path) -> None:
@@ -110,19 +111,20 @@ def _swap(staging: Path, destination: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _apply(destination: Path, changes: list[Change], removed: list[str]) -> None:
-    """Replace and delete files in place, journalling each old file so a failure restores them all."""
-    if not changes and not removed:
+def _apply(staging: Path, destination: Path, changed: list[str], removed: list[str]) -> None:
+    """Move staged files into place and delete stale ones, journalling every old file and new folder
+    so that a failure half-way puts the destination back exactly as it was."""
+    if not changed and not removed:
         return
     journal = Path(tempfile.mkdtemp(prefix=f".{destination.name}.undo-", dir=destination.parent))
     done: list[tuple[Path, Path | None]] = []  # (file, its previous version in the journal, or None)
+    made: list[Path] = []  # folders that did not exist before
     try:
-        for relative, data in changes:
+        for relative in changed:
             target = safe_join(destination, relative)
-            fresh = target.with_name(f".{target.name}.digest-new")
-            _put(fresh, data)
+            made += _make_parents(target.parent, destination)
             done.append((target, _stash(target, journal, len(done))))
-            fresh.replace(target)
+            safe_join(staging, relative).replace(target)
         for relative in removed:
             target = safe_join(destination, relative)
             if target.is_file():
@@ -133,9 +135,8 @@ def _apply(destination: Path, changes: list[Change], removed: list[str]) -> None
                 backup.replace(target)
             else:
                 target.unlink(missing_ok=True)
-        for relative, _ in changes:
-            target = safe_join(destination, relative)
-            target.with_name(f".{target.name}.digest-new").unlink(missing_ok=True)
+        for folder in reversed(made):
+            folder.rmdir()
         raise
     finally:
         shutil.rmtree(journal, ignore_errors=True)
@@ -144,6 +145,17 @@ def _apply(destination: Path, changes: list[Change], removed: list[str]) -> None
         while folder != destination and folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
             folder = folder.parent
+
+
+def _make_parents(folder: Path, destination: Path) -> list[Path]:
+    """Create `folder` and its missing parents below `destination`; returns those created, outermost first."""
+    missing = []
+    while folder != destination and not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        path.mkdir()
+    return list(reversed(missing))
 
 
 def _stash(target: Path, journal: Path, number: int) -> Path | None:

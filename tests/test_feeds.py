@@ -308,7 +308,7 @@ def test_author_falls_back_to_site_author_then_publisher_then_title(make_site):
 
 
 def test_build_writes_the_feeds(make_site):
-    """Passes once build.py calls render_feeds after render_site."""
+    """A real build writes the feeds beside the pages."""
     root = make_site(_files(5), SITE_YML)
     build_site(root)
     public = root / "public"
