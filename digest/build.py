@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from itertools import chain
@@ -13,7 +14,7 @@ from .cache import Cache, Manifest
 from .config import SiteConfig
 from .errors import BuildError, BuildWarning, DigestError
 from .feeds import render_feeds
-from .model import Article
+from .model import Article, Output
 from .pages import plan_site
 from .read import Progress, content_files, read_articles
 from .render import make_environment, render_pages, theme_dirs
@@ -61,7 +62,7 @@ def build(
     previous = cache.manifests.get(str(destination), Manifest())
     kept = _kept_pages(previous, destination)
     outputs = chain(
-        render_pages(config, env, pages, kept),
+        _counted(render_pages(config, env, pages, kept), len(pages), progress),
         render_feeds(config, site, kept),
         render_sitemap(config, pages),
     )
@@ -78,6 +79,14 @@ def build(
         left_out=site.left_out,
         warnings=tuple(reading.warnings),
     )
+
+
+def _counted(outputs: Iterator[Output], total: int, progress: Progress | None) -> Iterator[Output]:
+    """Report rendering progress as pages come out, for sites big enough to wait for."""
+    for number, output in enumerate(outputs, 1):
+        if progress:
+            progress("rendering", number, total)
+        yield output
 
 
 def _kept_pages(manifest: Manifest, destination: Path) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import zipfile
@@ -34,3 +35,12 @@ def test_wheel_ships_the_default_theme(tmp_path):
         assert f"digest/themes/default/{needed}" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "digest = digest.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+
+
+def test_default_theme_is_light():
+    static = ROOT / "digest/themes/default/static"
+    weight = sum(p.stat().st_size for p in static.rglob("*") if p.suffix in (".css", ".js"))
+    assert weight < 50_000
+    remote = re.compile(r"""(?:url\(|@import|src=|href=)\s*["']?(?:https?:)?//""")
+    for path in [*static.rglob("*.css"), *(ROOT / "digest/themes/default/templates").rglob("*.html")]:
+        assert not remote.search(path.read_text()), f"{path} loads something from another site"
