@@ -5,22 +5,32 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from itertools import chain
 from pathlib import Path
+from typing import Any
 
-from .cache import Cache, Manifest
+from .cache import Cache, Manifest, Snapshot, count_files, inputs_key
 from .config import SiteConfig
 from .errors import BuildError, BuildWarning, DigestError
 from .feeds import render_feeds
-from .model import Article, Output
+from .model import Output
 from .pages import plan_site
 from .read import Progress, content_files, read_articles
 from .render import make_environment, render_pages, theme_dirs
 from .site import build_site
 from .sitemap import render_sitemap
 from .write import write_site
+
+
+@dataclass(frozen=True, slots=True)
+class LeftOut:
+    """A future-dated article this build did not publish, so the summary can say so."""
+
+    path: Path
+    title: str
+    date: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +41,7 @@ class Report:
     files: int
     written: int  # files that changed; the others were left as they were
     seconds: float
-    left_out: tuple[Article, ...]
+    left_out: tuple[LeftOut, ...]
     warnings: tuple[BuildWarning, ...]
 
 
@@ -51,10 +61,21 @@ def build(
     started = time.perf_counter()
     destination = (output or config.output_path).resolve()
     check_destination(config, destination)
-    cache = Cache.load(config, clean=clean)
     env = make_environment(config)
+    copies = static_files(config)
+    now = build_now()
+    inputs = [*content_files(config), *(source for source, _ in copies)]
+    key = inputs_key(env.globals["theme_key"], f"{drafts} {future}", inputs)
+    if not clean and (report := _unchanged(config, destination, key, now)):
+        return replace(report, seconds=time.perf_counter() - started)
+    cache = Cache.load(config, clean=clean)
     reading = read_articles(config, progress, cache)
-    site, collisions = build_site(reading.articles, config.tz, build_now(), drafts=drafts, future=future)
+    site, collisions = build_site(
+        reading.articles, config.tz, now, drafts=drafts, future=future, known_related=cache.related
+    )
+    if cache.related is None or cache.related[0] != site.related_key:
+        cache.changed = True
+        cache.related = (site.related_key, {url: tuple(a.url for a in r) for url, r in site.related.items()})
     if reading.errors or collisions:
         cache.save()  # the files that did parse need not be parsed again after the fix
         raise BuildError(reading.errors + collisions)
@@ -66,19 +87,52 @@ def build(
         render_feeds(config, site, kept),
         render_sitemap(config, pages),
     )
-    copies = static_files(config)
     written, manifest = write_site(outputs, copies, destination, previous)
     cache.changed = cache.changed or manifest != previous
     cache.manifests[str(destination)] = manifest
     cache.save()
-    return Report(
+    report = Report(
         articles=len(site.articles),
         files=len(manifest.paths()),
         written=written,
         seconds=time.perf_counter() - started,
-        left_out=site.left_out,
+        left_out=tuple(LeftOut(a.path, a.title, a.date) for a in site.left_out),
         warnings=tuple(reading.warnings),
     )
+    pending = [*site.left_out, *(a for a in site.articles if a.scheduled)]  # these change as time passes
+    due = min((a.date for a in pending), default=None)
+    snapshot = Snapshot(key, due and due.isoformat(), len(manifest.paths()), _as_json(report))
+    snapshot.save(config, destination)
+    return report
+
+
+def _unchanged(config: SiteConfig, destination: Path, key: str, now: datetime) -> Report | None:
+    """The last build's report when no input changed, no article fell due and no output went missing."""
+    snapshot = Snapshot.load(config, destination)
+    if snapshot is None or snapshot.key != key:
+        return None
+    if snapshot.due is not None and datetime.fromisoformat(snapshot.due) <= now:
+        return None
+    if count_files(destination) != snapshot.files:
+        return None
+    data = snapshot.report
+    return Report(
+        articles=data["articles"],
+        files=data["files"],
+        written=0,
+        seconds=0.0,
+        left_out=tuple(LeftOut(Path(p), t, datetime.fromisoformat(d)) for p, t, d in data["left_out"]),
+        warnings=tuple(BuildWarning(Path(p), line, message) for p, line, message in data["warnings"]),
+    )
+
+
+def _as_json(report: Report) -> dict[str, Any]:
+    return {
+        "articles": report.articles,
+        "files": report.files,
+        "left_out": [(str(a.path), a.title, a.date.isoformat()) for a in report.left_out],
+        "warnings": [(str(w.path), w.line, w.message) for w in report.warnings],
+    }
 
 
 def _counted(outputs: Iterator[Output], total: int, progress: Progress | None) -> Iterator[Output]:
@@ -93,7 +147,9 @@ def _kept_pages(manifest: Manifest, destination: Path) -> dict[str, str]:
     """Fingerprints of pages the last build wrote here and that are still on disk."""
     if manifest.destination != str(destination):
         return {}
-    return {path: key for path, key in manifest.pages.items() if (destination / path).is_file()}
+    cut = len(str(destination)) + 1
+    on_disk = {f"{folder}/{name}"[cut:] for folder, _, names in os.walk(destination) for name in names}
+    return {path: key for path, key in manifest.pages.items() if path in on_disk}
 
 
 def build_now() -> datetime:

@@ -8,21 +8,25 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
+import os
 import pickle
+import zlib
 from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .config import SiteConfig
-from .model import Article
+from .model import Article, Compact
 
 FOLDER = ".digest-cache"
-FORMAT = 2  # bump when the pickled shapes change
+FORMAT = 4  # bump when the pickled shapes change
 
 
 @dataclass(frozen=True, slots=True)
-class FileState:
+class FileState(Compact):
     """What a content file looked like when it was read: cheap to compare (stat), then sure (hash)."""
 
     mtime_ns: int
@@ -31,7 +35,7 @@ class FileState:
 
 
 @dataclass(slots=True)
-class Cached:
+class Cached(Compact):
     """A file's parse result: the Article (or None when it had errors) and its warnings."""
 
     state: FileState
@@ -53,43 +57,137 @@ class Manifest:
 
 @dataclass(slots=True)
 class Cache:
-    """The cache of one site, valid only for the same settings and digest version."""
+    """The cache of one site, valid only for the same settings and digest version.
+
+    Parsed articles live in SHARDS files by path, so saving after one edit rewrites one small file,
+    not every article's HTML. A shard is only ever a source of candidates: an entry is used only when
+    its file's stat or hash still matches, so a shard left from an interrupted save does no harm.
+    """
 
     path: Path
     key: str
     articles: dict[str, Cached] = field(default_factory=dict)
     manifests: dict[str, Manifest] = field(default_factory=dict)  # per output folder (build, preview)
     changed: bool = False  # whether save() has anything new to write
+    dirty: set[int] = field(default_factory=set)  # article shards to rewrite
+    related: tuple[str, dict[str, tuple[str, ...]]] | None = None  # last related-stories map, by key
 
     @classmethod
     def load(cls, config: SiteConfig, *, clean: bool = False) -> Cache:
         """The site's cache, or an empty one when asked to, or when it is missing, stale or unreadable."""
         cache = cls(config.root / FOLDER / "build.pickle", settings_key(config))
         if clean:
+            cache.dirty = set(range(SHARDS))
             return cache
         try:
-            with cache.path.open("rb") as handle:
-                stored = pickle.load(handle)
+            stored = _read(cache.path)
             if stored["format"] == FORMAT and stored["key"] == cache.key:
-                cache.articles, cache.manifests = stored["articles"], stored["manifests"]
+                cache.manifests, cache.related = stored["manifests"], stored["related"]
         except Exception:  # any damage at all means "no cache": rebuilding is always correct
             pass
+        for shard in range(SHARDS):
+            try:
+                stored = _read(cache._shard(shard))
+                if stored["format"] == FORMAT and stored["key"] == cache.key:
+                    cache.articles.update(stored["articles"])
+            except Exception:
+                cache.dirty.add(shard)
         return cache
 
+    def put(self, path: str, entry: Cached | None) -> None:
+        """Record a parsed file (or, with None, a file that is gone or broken)."""
+        if entry is None:
+            if self.articles.pop(path, None) is None:
+                return
+        else:
+            self.articles[path] = entry
+        self.dirty.add(shard_of(path))
+
     def save(self) -> None:
-        """Write the cache atomically, so an interrupted save leaves the old one or none."""
-        if not self.changed and self.path.is_file():
+        """Write what changed, each file atomically: an interrupted save leaves old files or none."""
+        if not self.changed and not self.dirty and self.path.is_file():
             return
         self.manifests = {k: m for k, m in self.manifests.items() if Path(k).is_dir()}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         ignore = self.path.parent / ".gitignore"
         if not ignore.exists():
             ignore.write_text("# digest's build cache: safe to delete\n*\n")
-        temporary = self.path.with_suffix(".tmp")
-        data = {"format": FORMAT, "key": self.key, "articles": self.articles, "manifests": self.manifests}
-        with temporary.open("wb") as handle:
-            pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(self.path)
+        common = {"format": FORMAT, "key": self.key}
+        for shard in sorted(self.dirty):
+            entries = {p: e for p, e in self.articles.items() if shard_of(p) == shard}
+            _write(self._shard(shard), {**common, "articles": entries})
+        _write(self.path, {**common, "manifests": self.manifests, "related": self.related})
+        self.dirty.clear()
+
+    def _shard(self, number: int) -> Path:
+        return self.path.with_name(f"articles-{number:02d}.pickle")
+
+
+SHARDS = 32
+
+
+def shard_of(path: str) -> int:
+    return zlib.crc32(path.encode()) % SHARDS
+
+
+def _read(path: Path) -> Any:
+    with path.open("rb") as handle:
+        return pickle.load(handle)
+
+
+def _write(path: Path, data: Any) -> None:
+    temporary = path.with_suffix(".tmp")
+    with temporary.open("wb") as handle:
+        pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    temporary.replace(path)
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A finished build in one small file: if nothing it read has changed, it is the next build's answer.
+
+    `key` hashes the stat of every input file and the settings; `due` is the date of the first
+    future-dated article left out, after which the same inputs give a different site.
+    """
+
+    key: str
+    due: str | None
+    files: int
+    report: dict[str, Any]
+
+    @classmethod
+    def load(cls, config: SiteConfig, destination: Path) -> Snapshot | None:
+        try:
+            stored = json.loads((config.root / FOLDER / "snapshots.json").read_text())[str(destination)]
+            return cls(**stored)
+        except Exception:  # missing or damaged: just not a shortcut
+            return None
+
+    def save(self, config: SiteConfig, destination: Path) -> None:
+        path = config.root / FOLDER / "snapshots.json"
+        try:
+            stored = json.loads(path.read_text())
+        except Exception:
+            stored = {}
+        stored[str(destination)] = {f.name: getattr(self, f.name) for f in fields(self)}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(stored))
+        temporary.replace(path)
+
+
+def inputs_key(theme_key: str, options: str, files: list[Path]) -> str:
+    """A hash of the settings, the theme and the stat of every input file: equal means nothing to do."""
+    digest = hashlib.sha256(f"{theme_key}\n{options}\n".encode())
+    for path in files:
+        stat = path.stat()
+        digest.update(f"{path}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
+    return digest.hexdigest()
+
+
+def count_files(folder: Path) -> int:
+    """How many files a folder holds, at any depth (a deleted output file means a real rebuild)."""
+    return sum(len(names) for _, _, names in os.walk(folder))
 
 
 def settings_key(config: SiteConfig) -> str:
@@ -121,6 +219,7 @@ def tree_key(folders: list[Path], pattern: str = "*") -> str:
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
+_PLAIN = (str, int, float, bool, type(None), datetime)
 
 
 def fingerprint(*parts: Any) -> str:
@@ -133,6 +232,8 @@ def fingerprint(*parts: Any) -> str:
         kind = type(value)
         if kind is Article:
             update(f"A{value.digest}{value.url}{value.scheduled}".encode())
+        elif kind in _PLAIN:
+            update(f"{kind.__name__}:{value!r}\0".encode())
         elif kind is tuple or kind is list:
             update(b"[%d" % len(value))
             stack += value
@@ -140,7 +241,7 @@ def fingerprint(*parts: Any) -> str:
             update(b"{%d" % len(value))
             for key in sorted(value):
                 stack += (key, value[key])
-        elif is_dataclass(value):
+        elif is_dataclass(value):  # pages, terms, months: walked, so articles count by their hash
             names = _FIELDS.get(kind) or _FIELDS.setdefault(kind, tuple(f.name for f in fields(value)))
             update(kind.__name__.encode())
             stack += [getattr(value, name) for name in names]

@@ -11,8 +11,18 @@ from typing import Any
 WORDS_PER_MINUTE = 230
 
 
+class Compact:
+    """Pickles as a plain tuple of fields: the build cache holds thousands of these."""
+
+    __slots__ = ()
+    __match_args__: tuple[str, ...] = ()
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return type(self), tuple(getattr(self, name) for name in self.__match_args__)
+
+
 @dataclass(frozen=True, slots=True)
-class Source:
+class Source(Compact):
     """The publication a story came from; `url` is the source story itself."""
 
     name: str
@@ -25,7 +35,7 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
-class Location:
+class Location(Compact):
     """A dateline: a display name plus optional parts and coordinates."""
 
     name: str
@@ -48,7 +58,7 @@ class Location:
 
 
 @dataclass(frozen=True, slots=True)
-class Tag:
+class Tag(Compact):
     """A tag as an article carries it: its spelling and the slug that joins it to its term."""
 
     name: str
@@ -60,7 +70,7 @@ class Tag:
 
 
 @dataclass(frozen=True, slots=True)
-class Article:
+class Article(Compact):
     """One story: the curator's summary of a source article, ready to render."""
 
     path: Path
@@ -164,6 +174,7 @@ class Site:
     years: tuple[Year, ...]
     related: dict[str, tuple[Article, ...]]
     left_out: tuple[Article, ...] = ()  # future-dated articles not published in this build
+    related_key: str = ""  # what `related` was computed from: every published URL and its tags
 
 
 @dataclass(frozen=True, slots=True)

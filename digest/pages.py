@@ -6,9 +6,10 @@ before any is rendered.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from .config import SiteConfig
@@ -62,6 +63,8 @@ class Page:
     def path(self) -> str:
         return output_file(self.info.url)
 
+    structured_data: Callable[[], Any] | None = None  # JSON-LD, made only if the page is rendered
+
 
 def plan_site(config: SiteConfig, site: Site) -> list[Page]:
     """Every page of the site, in a stable order."""
@@ -72,12 +75,12 @@ def plan_site(config: SiteConfig, site: Site) -> list[Page]:
             PageInfo(f"{article.title} — {config.title}", article.summary, "article", article.url),
             article.modified,
             {
-                "structured_data": article_data(config, article),
                 "article": article,
                 "newer": articles[index - 1] if index > 0 else None,
                 "older": articles[index + 1] if index + 1 < len(articles) else None,
                 "related": site.related.get(article.url, ()),
             },
+            partial(article_data, config, article),
         )
         for index, article in enumerate(articles)
     ]
@@ -140,13 +143,13 @@ def _listing(
             PageInfo(title, description, kind, urls[number - 1]),
             _newest(shown),
             {
-                "structured_data": home_data(config, shown) if home and number == 1 else None,
                 "heading": heading if not home else config.title,
                 "intro": intro,
                 "articles": shown,
                 "pagination": pagination,
                 "feed_url": f"{base}feed.xml" if kind not in ("year", "month") else None,
             },
+            partial(home_data, config, shown) if home and number == 1 else None,
         )
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
+import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -32,23 +33,26 @@ class Reading:
     warnings: list[BuildWarning] = field(default_factory=list)
 
 
-def is_ignored(relative: Path, patterns: tuple[str, ...]) -> bool:
-    """Whether any part of a content path matches an `ignore` glob (`_index.md`, `.drafts/`)."""
-    return any(fnmatch(part, pattern) for part in relative.parts for pattern in patterns)
+def ignored(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for all `ignore` globs, matched against each file and folder name."""
+    return re.compile("|".join(fnmatch.translate(pattern) for pattern in patterns) or "(?!)")
 
 
 def content_files(config: SiteConfig, suffix: str = ".md") -> list[Path]:
-    """The content folder's files, sorted so every build reads them in the same order."""
-    root = config.content_path
-    if not root.is_dir():
-        return []
-    return sorted(
-        path
-        for path in root.rglob("*")
-        if path.is_file()
-        and (path.suffix == ".md") == (suffix == ".md")
-        and not is_ignored(path.relative_to(root), config.ignore)
-    )
+    """The content folder's files, sorted so every build reads them in the same order.
+
+    `suffix=".md"` gives the articles; any other value, every other file (images, PDFs).
+    """
+    skip = ignored(config.ignore).match
+    found: list[str] = []
+    for folder, folders, names in os.walk(config.content_path, followlinks=True):
+        folders[:] = [name for name in folders if not skip(name)]  # ignored folders are not even entered
+        found += [
+            f"{folder}/{name}"  # strings, not Paths: this runs for every file of a big site
+            for name in names
+            if not skip(name) and name.endswith(".md") == (suffix == ".md")
+        ]
+    return [Path(path) for path in sorted(found, key=lambda path: path.split("/"))]
 
 
 def read_articles(
@@ -75,14 +79,16 @@ def read_articles(
             progress("reading", number, len(todo))
         results[path.as_posix()] = result
     reading = Reading()
-    cache.changed = cache.changed or bool(todo) or len(files) != len(cache.articles)
-    cache.articles = {}
+    for gone in set(cache.articles) - {path.as_posix() for path in files}:
+        cache.put(gone, None)
     for path in files:
         result = results[path.as_posix()]
         if isinstance(result, list):
+            cache.put(path.as_posix(), None)
             reading.errors.extend(result)
             continue
-        cache.articles[path.as_posix()] = result
+        if cache.articles.get(path.as_posix()) is not result:
+            cache.put(path.as_posix(), result)
         reading.articles.append(result.article)
         reading.warnings.extend(result.warnings)
     return reading

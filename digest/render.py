@@ -108,7 +108,8 @@ def _render_one(index: int) -> Output:
             page=page.info,
             url=url,
             absolute_url=lambda target: absolute_url(config.base_url, target),
-            **{"structured_data": None, **page.context},
+            structured_data=page.structured_data() if page.structured_data else None,
+            **page.context,
         )
     except jinja2.TemplateSyntaxError as exc:
         raise DigestError(

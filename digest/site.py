@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime, tzinfo
+from heapq import merge
+from itertools import combinations, islice
 
 from .errors import DigestError
 from .model import Article, Month, Site, Term, Year
@@ -15,9 +18,18 @@ RESERVED = ("tags", "sources", "locations", "archive", "page", "static", "404.ht
 
 
 def build_site(
-    articles: Iterable[Article], tz: tzinfo, now: datetime, *, drafts: bool = False, future: bool = False
+    articles: Iterable[Article],
+    tz: tzinfo,
+    now: datetime,
+    *,
+    drafts: bool = False,
+    future: bool = False,
+    known_related: tuple[str, dict[str, tuple[str, ...]]] | None = None,
 ) -> tuple[Site, list[DigestError]]:
-    """Decide what is published and group it; URL collisions come back as errors naming both files."""
+    """Decide what is published and group it; URL collisions come back as errors naming both files.
+
+    `known_related` is a related-stories map from an earlier build, used when its key still matches.
+    """
     published: list[Article] = []
     left_out: list[Article] = []
     for article in articles:
@@ -30,6 +42,7 @@ def build_site(
             article = replace(article, scheduled=True)
         published.append(article)
     published.sort(key=lambda a: (a.date, a.path.as_posix()), reverse=True)
+    key = hashlib.sha256(repr([(a.url, [t.slug for t in a.tags]) for a in published]).encode()).hexdigest()
     site = Site(
         articles=tuple(published),
         tags=_terms("tags", published, lambda a: ((t.name, t.slug) for t in a.tags)),
@@ -38,7 +51,8 @@ def build_site(
             "locations", published, lambda a: [(a.location.name, a.location.slug)] if a.location else []
         ),
         years=_archives(published, tz),
-        related=_related(published),
+        related=_reuse(known_related, key, published) or _related(published),
+        related_key=key,
         left_out=tuple(sorted(left_out, key=lambda a: a.date)),
     )
     return site, _collisions(published)
@@ -74,20 +88,55 @@ def _archives(newest_first: list[Article], tz: tzinfo) -> tuple[Year, ...]:
     return tuple(Year(year, tuple(items)) for year, items in years.items())
 
 
+def _reuse(
+    known: tuple[str, dict[str, tuple[str, ...]]] | None, key: str, published: list[Article]
+) -> dict[str, tuple[Article, ...]] | None:
+    """An earlier build's related stories, when the published URLs and their tags are all the same."""
+    if known is None or known[0] != key:
+        return None
+    by_url = {article.url: article for article in published}
+    return {url: tuple(by_url[other] for other in others) for url, others in known[1].items()}
+
+
 def _related(newest_first: list[Article]) -> dict[str, tuple[Article, ...]]:
-    """Up to five articles per article sharing the most tags, newest first among equals."""
-    by_tag: dict[str, list[int]] = defaultdict(list)
+    """Up to five articles per article sharing the most tags, newest first among equals.
+
+    Counting every co-tagged article is quadratic on popular tags. Instead, the articles sharing at
+    least k tags are the union of the k-wise intersections of the tags' sets, taken from the largest
+    k down, all in set operations; the last level is simply the newest articles with any tag.
+    """
+    by_tag: dict[str, list[int]] = defaultdict(list)  # article indexes, so ascending = newest first
     for index, article in enumerate(newest_first):
         for tag in article.tags:
             by_tag[tag.slug].append(index)
+    sets = {slug: set(indexes) for slug, indexes in by_tag.items()}
     related: dict[str, tuple[Article, ...]] = {}
     for index, article in enumerate(newest_first):
-        shared: Counter[int] = Counter()
-        for tag in article.tags:
-            shared.update(i for i in by_tag[tag.slug] if i != index)
-        best = sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:RELATED]
-        related[article.url] = tuple(newest_first[i] for i, _ in best)
+        slugs = [tag.slug for tag in article.tags]
+        chosen: list[int] = []
+        taken = {index}
+        for shared in range(len(slugs), 1, -1):
+            level: set[int] = set()
+            for group in combinations(slugs, shared):
+                level |= set.intersection(*(sets[slug] for slug in group))
+            chosen += sorted(level - taken)[: RELATED - len(chosen)]
+            taken |= level
+            if len(chosen) == RELATED:
+                break
+        if len(chosen) < RELATED:
+            newest = (i for i in merge(*(by_tag[slug] for slug in slugs)) if i not in taken)
+            chosen += islice(unique_everseen(newest), RELATED - len(chosen))
+        related[article.url] = tuple(newest_first[i] for i in chosen)
     return related
+
+
+def unique_everseen(indexes: Iterable[int]) -> Iterator[int]:
+    """Sorted indexes with repeats dropped (an article in two of the merged tag lists)."""
+    last = None
+    for index in indexes:
+        if index != last:
+            yield index
+        last = index
 
 
 def _collisions(articles: list[Article]) -> list[DigestError]:

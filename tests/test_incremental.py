@@ -184,3 +184,28 @@ def test_random_edit_sequences_match_a_cold_build(tmp_path_factory, edits):
             path.write_text(_story(n, tags, body="Edited." if kind == "body" else "", draft=kind == "draft"))
         _rebuild(site)
     _assert_same_as_cold(site, tmp)
+
+
+def test_a_no_op_build_still_notices_a_deleted_output_file(site):
+    (site / "public/2022/09/story-4/index.html").unlink()
+    assert _rebuild(site).written == 1
+    assert (site / "public/2022/09/story-4/index.html").is_file()
+
+
+def test_a_scheduled_article_appears_when_its_date_passes(site, monkeypatch, tmp_path):
+    (site / "content/later.md").write_text(article("Later", "2023-12-01T10:00:00Z", source="Reuters"))
+    report = _rebuild(site)  # "now" is 2023-11-14 (conftest)
+    assert [item.title for item in report.left_out] == ["Later"]
+    assert _rebuild(site).written == 0  # nothing changed, nothing fell due
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1702000000")  # 2023-12-08
+    report = _rebuild(site)
+    assert report.left_out == () and (site / "public/2023/12/later/index.html").is_file()
+    _assert_same_as_cold(site, tmp_path)
+
+
+def test_warnings_are_reported_again_by_a_build_with_nothing_to_do(site):
+    (site / "content/story-2.md").write_text(_story(2, ["Energy"]).replace("---\n", "---\ncolour: red\n", 1))
+    first = _rebuild(site)
+    again = _rebuild(site)
+    assert again.written == 0
+    assert [str(w) for w in again.warnings] == [str(w) for w in first.warnings] != []
