@@ -5,44 +5,22 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timezone
 from itertools import chain
 from pathlib import Path
-from typing import Any
 
 from .cache import Cache, Manifest, Snapshot, count_files, inputs_key
 from .config import SiteConfig
-from .errors import BuildError, BuildWarning, DigestError
+from .errors import BuildError, DigestError
 from .feeds import render_feeds
-from .model import Output
+from .model import LeftOut, Output, Report
 from .pages import plan_site
 from .read import Progress, content_files, read_articles
 from .render import make_environment, render_pages, theme_dirs
 from .site import build_site
 from .sitemap import render_sitemap
 from .write import write_site
-
-
-@dataclass(frozen=True, slots=True)
-class LeftOut:
-    """A future-dated article this build did not publish, so the summary can say so."""
-
-    path: Path
-    title: str
-    date: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Report:
-    """What a build did, for the one-line summary."""
-
-    articles: int
-    files: int
-    written: int  # files that changed; the others were left as they were
-    seconds: float
-    left_out: tuple[LeftOut, ...]
-    warnings: tuple[BuildWarning, ...]
 
 
 def build(
@@ -73,9 +51,7 @@ def build(
     site, collisions = build_site(
         reading.articles, config.tz, now, drafts=drafts, future=future, known_related=cache.related
     )
-    if cache.related is None or cache.related[0] != site.related_key:
-        cache.changed = True
-        cache.related = (site.related_key, {url: tuple(a.url for a in r) for url, r in site.related.items()})
+    cache.remember_related(site)
     if reading.errors or collisions:
         cache.save()  # the files that did parse need not be parsed again after the fix
         raise BuildError(reading.errors + collisions)
@@ -101,8 +77,7 @@ def build(
     )
     pending = [*site.left_out, *(a for a in site.articles if a.scheduled)]  # these change as time passes
     due = min((a.date for a in pending), default=None)
-    snapshot = Snapshot(key, due and due.isoformat(), len(manifest.paths()), _as_json(report))
-    snapshot.save(config, destination)
+    Snapshot(key, due and due.isoformat(), report).save(config, destination)
     return report
 
 
@@ -113,26 +88,9 @@ def _unchanged(config: SiteConfig, destination: Path, key: str, now: datetime) -
         return None
     if snapshot.due is not None and datetime.fromisoformat(snapshot.due) <= now:
         return None
-    if count_files(destination) != snapshot.files:
+    if count_files(destination) != snapshot.report.files:
         return None
-    data = snapshot.report
-    return Report(
-        articles=data["articles"],
-        files=data["files"],
-        written=0,
-        seconds=0.0,
-        left_out=tuple(LeftOut(Path(p), t, datetime.fromisoformat(d)) for p, t, d in data["left_out"]),
-        warnings=tuple(BuildWarning(Path(p), line, message) for p, line, message in data["warnings"]),
-    )
-
-
-def _as_json(report: Report) -> dict[str, Any]:
-    return {
-        "articles": report.articles,
-        "files": report.files,
-        "left_out": [(str(a.path), a.title, a.date.isoformat()) for a in report.left_out],
-        "warnings": [(str(w.path), w.line, w.message) for w in report.warnings],
-    }
+    return replace(snapshot.report, written=0)
 
 
 def _counted(outputs: Iterator[Output], total: int, progress: Progress | None) -> Iterator[Output]:

@@ -19,7 +19,8 @@ from typing import Any
 
 from . import __version__
 from .config import SiteConfig
-from .model import Article, Compact
+from .errors import BuildWarning
+from .model import Article, Compact, LeftOut, Report, Site
 
 FOLDER = ".digest-cache"
 FORMAT = 4  # bump when the pickled shapes change
@@ -94,6 +95,12 @@ class Cache:
                 cache.dirty.add(shard)
         return cache
 
+    def remember_related(self, site: Site) -> None:
+        """Keep the related-stories map by URL, for the next build to reuse when nothing it uses changed."""
+        if self.related is None or self.related[0] != site.related_key:
+            self.changed = True
+            self.related = (site.related_key, {u: tuple(a.url for a in r) for u, r in site.related.items()})
+
     def put(self, path: str, entry: Cached | None) -> None:
         """Record a parsed file (or, with None, a file that is gone or broken)."""
         if entry is None:
@@ -147,19 +154,27 @@ class Snapshot:
     """A finished build in one small file: if nothing it read has changed, it is the next build's answer.
 
     `key` hashes the stat of every input file and the settings; `due` is the date of the first
-    future-dated article left out, after which the same inputs give a different site.
+    future-dated article, after which the same inputs give a different site.
     """
 
     key: str
     due: str | None
-    files: int
-    report: dict[str, Any]
+    report: Report
 
     @classmethod
     def load(cls, config: SiteConfig, destination: Path) -> Snapshot | None:
         try:
             stored = json.loads((config.root / FOLDER / "snapshots.json").read_text())[str(destination)]
-            return cls(**stored)
+            data, when = stored["report"], datetime.fromisoformat
+            report = Report(
+                articles=data["articles"],
+                files=data["files"],
+                written=data["written"],
+                seconds=data["seconds"],
+                left_out=tuple(LeftOut(Path(p), t, when(d)) for p, t, d in data["left_out"]),
+                warnings=tuple(BuildWarning(Path(p), line, message) for p, line, message in data["warnings"]),
+            )
+            return cls(stored["key"], stored["due"], report)
         except Exception:  # missing or damaged: just not a shortcut
             return None
 
@@ -169,7 +184,19 @@ class Snapshot:
             stored = json.loads(path.read_text())
         except Exception:
             stored = {}
-        stored[str(destination)] = {f.name: getattr(self, f.name) for f in fields(self)}
+        report = self.report
+        stored[str(destination)] = {
+            "key": self.key,
+            "due": self.due,
+            "report": {
+                "articles": report.articles,
+                "files": report.files,
+                "written": report.written,
+                "seconds": report.seconds,
+                "left_out": [(str(a.path), a.title, a.date.isoformat()) for a in report.left_out],
+                "warnings": [(str(w.path), w.line, w.message) for w in report.warnings],
+            },
+        }
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(".tmp")
         temporary.write_text(json.dumps(stored))

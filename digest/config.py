@@ -13,7 +13,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .errors import DigestError
 from .fields import Fields, load_fields
 
-DEFAULT_EXTENSIONS = ("extra", "smarty", "toc", "sane_lists")
+# what a news editor needs; "extra" would add abbreviations, definition lists and markdown-in-HTML
+# at a fifth more parsing time, the largest cost of a cold build (add it in site.yml if you need it)
+DEFAULT_EXTENSIONS = ("tables", "footnotes", "attr_list", "fenced_code", "smarty", "toc", "sane_lists")
 PERMALINK_FIELDS = ("year", "month", "day", "slug", "source")
 FRONT_MATTER_KEYS = (
     "title", "date", "source", "location", "tags", "summary", "author",

@@ -8,6 +8,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from .errors import BuildWarning
+
 WORDS_PER_MINUTE = 230
 
 
@@ -190,3 +192,24 @@ class Output:
     def unchanged(self) -> bool:
         """A page whose inputs match the last build: not rendered again, its file is kept."""
         return self.content is None
+
+
+@dataclass(frozen=True, slots=True)
+class LeftOut:
+    """A future-dated article a build did not publish, so the summary can say so."""
+
+    path: Path
+    title: str
+    date: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What a build did, for the one-line summary."""
+
+    articles: int
+    files: int
+    written: int  # files that changed; the others were left as they were
+    seconds: float
+    left_out: tuple[LeftOut, ...]
+    warnings: tuple[BuildWarning, ...]
