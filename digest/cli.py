@@ -29,13 +29,7 @@ def parser() -> argparse.ArgumentParser:
         description="Read site.yml and content/, render the theme and write the site into the output "
         "folder. The previous output is replaced only when the whole build succeeds.",
     )
-    b.add_argument(
-        "--config",
-        type=Path,
-        default=Path("site.yml"),
-        metavar="FILE",
-        help="site configuration (default: site.yml)",
-    )
+    _config_option(b)
     b.add_argument(
         "--output",
         type=Path,
@@ -61,13 +55,7 @@ def parser() -> argparse.ArgumentParser:
         description="Build the site into .digest-cache/preview/, serve it, and rebuild and reload the "
         "browser on every save. Drafts and future articles are shown (and marked) by default.",
     )
-    s.add_argument(
-        "--config",
-        type=Path,
-        default=Path("site.yml"),
-        metavar="FILE",
-        help="site configuration (default: site.yml)",
-    )
+    _config_option(s)
     s.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)"
     )
@@ -86,6 +74,16 @@ def parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--open", action="store_true", help="open the preview in a web browser")
     return main
+
+
+def _config_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--config",
+        type=Path,
+        default=Path("site.yml"),
+        metavar="FILE",
+        help="site configuration (default: site.yml); the site's folder is the folder holding it",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

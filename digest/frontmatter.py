@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import difflib
 import html
 import re
@@ -16,6 +15,7 @@ from .config import FRONT_MATTER_KEYS, SiteConfig, describe, did_you_mean
 from .dates import filename_date, parse_date
 from .errors import BuildError, BuildWarning, DigestError
 from .fields import Fields, load_fields
+from .migrate import absent, apply_aliases, fill
 
 _FENCE = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
@@ -76,60 +76,13 @@ def parse(
     for default in config.defaults:
         if fnmatch(relative, default.path):
             for key, value in default.values.items():
-                _fill(values, key, value)
+                fill(values, key, value)
     checker = _Check(raw, [])
     front = checker.front_matter(values, path, config, warnings)
     if checker.errors:
         raise BuildError(checker.errors)
     assert front is not None
     return front, body
-
-
-def apply_aliases(values: dict[str, Any], aliases: dict[str, str]) -> dict[str, Any]:
-    """Rename keys from other generators: `topics: tags`, `source_url: source.url`, `venue.city: …`."""
-    for old, new in aliases.items():
-        value = _pop_path(values, old.split("."))
-        if _absent(value):
-            continue
-        *parents, last = new.split(".")
-        target = values
-        for part in parents:
-            current = target.get(part)
-            if not isinstance(current, dict):  # a plain `source: NYTIMES` becomes its `name`
-                target[part] = current = {} if _absent(current) else {"name": current}
-            target = current
-        if _absent(target.get(last)):
-            target[last] = value
-    return values
-
-
-def _fill(values: dict[str, Any], key: str, default: Any) -> None:
-    """Give `key` its default where the file left it (or, in a mapping, its `name`) unset."""
-    current = values.get(key)
-    if _absent(current):
-        values[key] = copy.deepcopy(default)  # the file's own copy: later defaults may add to it
-    elif isinstance(current, dict):
-        for sub, value in (default if isinstance(default, dict) else {"name": default}).items():
-            if _absent(current.get(sub)):
-                current[sub] = value
-
-
-def _pop_path(values: dict[str, Any], parts: list[str]) -> Any:
-    """Remove and return a nested value, or None when the path is not there."""
-    if len(parts) == 1:
-        return values.pop(parts[0], None)
-    parent = values.get(parts[0])
-    if not isinstance(parent, dict):
-        return None
-    value = _pop_path(parent, parts[1:])
-    if not parent:  # `venue: {city: …}` fully moved: no empty `venue` left to warn about
-        del values[parts[0]]
-    return value
-
-
-def _absent(value: Any) -> bool:
-    """Unset for our purposes: missing, `key:` with nothing, or blank text."""
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def plain_text(value: str) -> str:
@@ -154,7 +107,7 @@ class _Check:
 
     def text(self, values: dict[str, Any], key: str, *, required: str = "") -> str | None:
         value = values.get(key)
-        if _absent(value):
+        if absent(value):
             if required:
                 self.fail(key, f"missing `{key}` — {required}")
             return None
@@ -175,14 +128,14 @@ class _Check:
     ) -> FrontMatter | None:
         tz = config.tz
         title = self.text(values, "title", required='add a line `title: "The headline"`')
-        if not _absent(values.get("date")):
+        if not absent(values.get("date")):
             date = self.date(values, "date", tz)
         else:
             date = filename_date(path.name, tz)
             if date is None:
                 self.fail("date", "missing `date` — add a line like `date: 2022-09-15T18:30:00+05:00`, "
                           "or start the file name with the date (2022-09-15-slug.md)")  # fmt: skip
-        updated = None if _absent(values.get("updated")) else self.date(values, "updated", tz)
+        updated = None if absent(values.get("updated")) else self.date(values, "updated", tz)
         source_name, source_url = self.source(values.get("source"))
         location = self.location(values.get("location"))
         tags = self.tags(values.get("tags"))
@@ -224,7 +177,7 @@ class _Check:
 
     def source(self, value: Any) -> tuple[str | None, str | None]:
         how = "write `source: NYTIMES` or `source: {name: NYTIMES, url: https://…}`"
-        if _absent(value):
+        if absent(value):
             self.fail(
                 "source", f"missing `source` — {how}, or give every file one with `defaults` in site.yml"
             )
@@ -237,19 +190,19 @@ class _Check:
                         f"`source` has an unknown key `{key}`{did_you_mean(str(key), ('name', 'url'))}",
                     )
             name, url = value.get("name"), value.get("url")
-            if _absent(name) or isinstance(name, (dict, list)):
+            if absent(name) or isinstance(name, (dict, list)):
                 self.fail("source", f"`source` needs a `name` — {how}")
                 return None, None
-            if not _absent(url) and not re.match(r"^https?://\S+$", str(url).strip()):
+            if not absent(url) and not re.match(r"^https?://\S+$", str(url).strip()):
                 self.fail("source", f"`source.url` must be an http(s) URL, found `{url}`")
-            return str(name).strip(), None if _absent(url) else str(url).strip()
+            return str(name).strip(), None if absent(url) else str(url).strip()
         if isinstance(value, (list, bool)):
             self.fail("source", f"`source` must be text or a mapping — {how}")
             return None, None
         return str(value).strip(), None
 
     def location(self, value: Any) -> dict[str, Any] | None:
-        if _absent(value):
+        if absent(value):
             return None
         if isinstance(value, dict):
             place: dict[str, Any] = {}
@@ -261,7 +214,7 @@ class _Check:
                     )
                 elif key in ("lat", "lon"):
                     place[key] = self.coordinate(key, item)
-                elif not _absent(item):
+                elif not absent(item):
                     place[key] = plain_text(str(item))
             if not any(place.get(k) for k in ("name", "city", "region", "country")):
                 self.fail("location", "`location` needs a `name`, `city` or `country`")
@@ -285,7 +238,7 @@ class _Check:
         return float(value)
 
     def tags(self, value: Any) -> tuple[str, ...]:
-        if _absent(value):
+        if absent(value):
             return ()
         if isinstance(value, str):
             items: list[Any] = value.split(",")
@@ -297,11 +250,11 @@ class _Check:
         if any(isinstance(item, (dict, list)) for item in items):
             self.fail("tags", "each tag must be text, not a list or mapping")
             return ()
-        return tuple(plain_text(str(item)) for item in items if not _absent(item) and item is not False)
+        return tuple(plain_text(str(item)) for item in items if not absent(item) and item is not False)
 
     def boolean(self, values: dict[str, Any], key: str) -> bool:
         value = values.get(key)
-        if _absent(value):
+        if absent(value):
             return False
         if isinstance(value, bool):
             return value
@@ -313,7 +266,7 @@ class _Check:
         return False
 
     def author(self, value: Any) -> str | None:
-        if _absent(value):
+        if absent(value):
             return None
         if isinstance(value, list) and all(isinstance(v, (str, int)) for v in value):
             return ", ".join(plain_text(str(v)) for v in value) or None
