@@ -87,7 +87,7 @@ def load_fields(
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        last = line_offset + text.count("\n") + 1  # an error at the end of the block is on its last line
+        last = line_offset + text.rstrip("\n").count("\n") + 1  # an error at the end is on the last line
         line = min(line_offset + mark.line + 1, last) if mark else None
         problem = exc.problem or "invalid YAML"
         hint = _hint(text, mark.line if mark else None, problem)

@@ -85,13 +85,16 @@ class Preview:
     future: bool
     say: Callable[[str], None]
     errors: list[str] = field(default_factory=list)
-    output: Path = Path()
+
+    @property
+    def output(self) -> Path:
+        """Where the preview is built: never the site itself, even before site.yml can be read."""
+        return self.config_path.resolve().parent / FOLDER / "preview"
 
     def rebuild(self) -> Report | None:
         """Build the preview; never raises, so the server survives any broken save."""
         try:
             config = load_config(self.config_path, self.overrides)
-            self.output = config.root / FOLDER / "preview"
             report = build(config, drafts=self.drafts, future=self.future, output=self.output)
         except BuildError as failed:
             self._failed([str(e) for e in failed.errors])
@@ -211,6 +214,7 @@ def serve(
     report = preview.rebuild()
     if report:
         say(f"built {report.articles} articles in {report.seconds:.2f} s")
+    preview.output.mkdir(parents=True, exist_ok=True)  # served even when the first build failed
     _application(preview, actual).listen(actual, address=host)
     say(f"previewing at {url} — edits show up by themselves; Ctrl-C stops")
     if open_browser:

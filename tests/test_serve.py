@@ -235,3 +235,33 @@ def test_drafts_are_shown_and_marked_while_previewing(tmp_path):
     page = (root / ".digest-cache/preview/2022/09/d/index.html").read_text()
     assert "Draft" in page
     assert (root / ".digest-cache/preview/index.html").is_file()
+
+
+def test_a_broken_site_yml_at_start_serves_the_error_never_the_site_folder(tmp_path):
+    root = _site(tmp_path / "site", 1)
+    (root / "site.yml").write_text("title: [broken\n")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "digest.cli", "serve", "--port", str(port)],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        status, body = _wait(lambda: _answer(url), what="the preview server")
+        assert status == 404 and "digest-error" in body and "site.yml:1" in body
+        assert _get(url + "site.yml")[0] == 404 and _get(url + "content/s1.md")[0] == 404
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+
+
+def _answer(url: str) -> tuple[int, str] | None:
+    try:
+        return _get(url)
+    except OSError:
+        return None
