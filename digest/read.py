@@ -72,6 +72,8 @@ def read_articles(
         stat = path.stat()
         if cached and (cached.state.mtime_ns, cached.state.size) == (stat.st_mtime_ns, stat.st_size):
             results[key] = cached
+        elif cached and (state := file_state(path)).sha == cached.state.sha:  # touched, not changed
+            results[key] = Cached(state, cached.article, cached.warnings)
         else:
             todo.append(path)
     for number, (path, result) in enumerate(_parse_all(config, todo), 1):

@@ -125,12 +125,12 @@ def _related(newest_first: list[Article]) -> dict[str, tuple[Article, ...]]:
                 break
         if len(chosen) < RELATED:
             newest = (i for i in merge(*(by_tag[slug] for slug in slugs)) if i not in taken)
-            chosen += islice(unique_everseen(newest), RELATED - len(chosen))
+            chosen += islice(_unique(newest), RELATED - len(chosen))
         related[article.url] = tuple(newest_first[i] for i in chosen)
     return related
 
 
-def unique_everseen(indexes: Iterable[int]) -> Iterator[int]:
+def _unique(indexes: Iterable[int]) -> Iterator[int]:
     """Sorted indexes with repeats dropped (an article in two of the merged tag lists)."""
     last = None
     for index in indexes:

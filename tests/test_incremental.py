@@ -209,3 +209,15 @@ def test_warnings_are_reported_again_by_a_build_with_nothing_to_do(site):
     again = _rebuild(site)
     assert again.written == 0
     assert [str(w) for w in again.warnings] == [str(w) for w in first.warnings] != []
+
+
+def test_touched_but_unchanged_files_are_not_parsed_again(site, monkeypatch):
+    import digest.read
+
+    for path in (site / "content").glob("*.md"):
+        path.touch()
+    parsed: list[Path] = []
+    real = digest.read._parse_one
+    monkeypatch.setattr(digest.read, "_parse_one", lambda path: parsed.append(path) or real(path))
+    assert _rebuild(site).written == 0
+    assert parsed == []
