@@ -9,6 +9,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -144,9 +146,9 @@ def _wait(condition, timeout: float = 15.0, what: str = "condition"):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-@pytest.fixture
-def server(tmp_path):
-    root = _site(tmp_path / "site", 3)
+@contextmanager
+def _serving(root: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """`digest serve` on a free port in `root`, stopped (if still running) at the end."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -157,14 +159,20 @@ def server(tmp_path):
         stderr=subprocess.STDOUT,
         text=True,
     )
-    url = f"http://127.0.0.1:{port}/"
     try:
-        _wait(lambda: _probe(url), what="the preview server")
-        yield root, url, process
+        yield f"http://127.0.0.1:{port}/", process
     finally:
         if process.poll() is None:
             process.kill()
         process.wait(timeout=10)
+
+
+@pytest.fixture
+def server(tmp_path):
+    root = _site(tmp_path / "site", 3)
+    with _serving(root) as (url, process):
+        _wait(lambda: _probe(url), what="the preview server")
+        yield root, url, process
 
 
 def _probe(url: str) -> bool:
@@ -240,24 +248,10 @@ def test_drafts_are_shown_and_marked_while_previewing(tmp_path):
 def test_a_broken_site_yml_at_start_serves_the_error_never_the_site_folder(tmp_path):
     root = _site(tmp_path / "site", 1)
     (root / "site.yml").write_text("title: [broken\n")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "digest.cli", "serve", "--port", str(port)],
-        cwd=root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
+    with _serving(root) as (url, _):
         status, body = _wait(lambda: _answer(url), what="the preview server")
         assert status == 404 and "digest-error" in body and "site.yml:1" in body
         assert _get(url + "site.yml")[0] == 404 and _get(url + "content/s1.md")[0] == 404
-    finally:
-        process.kill()
-        process.wait(timeout=10)
 
 
 def _answer(url: str) -> tuple[int, str] | None:
