@@ -42,12 +42,13 @@ def build(
     env = make_environment(config)
     copies = static_files(config)
     now = build_now()
-    inputs = [*content_files(config), *(source for source, _ in copies)]
+    articles = content_files(config)
+    inputs = [*articles, *(source for source, _ in copies)]
     key = inputs_key(env.globals["theme_key"], f"{drafts} {future}", inputs)
     if not clean and (report := _unchanged(config, destination, key, now)):
         return replace(report, seconds=time.perf_counter() - started)
     cache = Cache.load(config, clean=clean)
-    reading = read_articles(config, progress, cache)
+    reading = read_articles(config, progress, cache, articles)
     site, collisions = build_site(
         reading.articles, config.tz, now, drafts=drafts, future=future, known_related=cache.related
     )

@@ -56,14 +56,18 @@ def content_files(config: SiteConfig, suffix: str = ".md") -> list[Path]:
 
 
 def read_articles(
-    config: SiteConfig, progress: Progress | None = None, cache: Cache | None = None
+    config: SiteConfig,
+    progress: Progress | None = None,
+    cache: Cache | None = None,
+    files: list[Path] | None = None,
 ) -> Reading:
     """Read, check and render every article; errors are collected, never raised one at a time.
 
     Files whose stat or hash matches the cache are not parsed again; the rest are parsed on all cores.
+    `files` is the content folder's articles when the caller has already listed them.
     """
     cache = cache or Cache(Path(), "")
-    files = content_files(config)
+    files = content_files(config) if files is None else files
     results: dict[str, Cached | list[DigestError]] = {}
     todo: list[Path] = []
     for path in files:
