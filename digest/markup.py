@@ -11,6 +11,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from .config import MarkdownConfig
+from .inline import skip_impossible_patterns
 from .urls import is_external, relative_url
 
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
@@ -44,6 +45,7 @@ class MarkdownRenderer:
             extension_configs=config.extension_configs,
             output_format="html",
         )
+        skip_impossible_patterns(self._md)
         self._links: _RelativeLinks = self._md.treeprocessors["digest-relative-links"]
 
     def render(self, text: str, page_url: str) -> str:
