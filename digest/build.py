@@ -13,14 +13,15 @@ from pathlib import Path
 from .cache import Cache, Manifest, Snapshot, count_files, inputs_key
 from .config import SiteConfig
 from .errors import BuildError, DigestError
-from .feeds import render_feeds
+from .feeds import feed_work
 from .model import LeftOut, Output, Report
 from .pages import plan_site
+from .parallel import run_tasks
 from .read import Progress, content_files, read_articles
-from .render import make_environment, render_pages, theme_dirs
+from .render import make_environment, page_work, theme_dirs
 from .site import build_site
 from .sitemap import render_sitemap
-from .write import write_site
+from .write import Staging, write_site
 
 
 def build(
@@ -49,6 +50,7 @@ def build(
         return replace(report, seconds=time.perf_counter() - started)
     cache = Cache.load(config, clean=clean)
     reading = read_articles(config, progress, cache, articles)
+    cache.save_articles_soon()
     site, collisions = build_site(
         reading.articles, config.tz, now, drafts=drafts, future=future, known_related=cache.related
     )
@@ -59,12 +61,16 @@ def build(
     pages = plan_site(config, site)
     previous = cache.manifests.get(str(destination), Manifest())
     kept = _kept_pages(previous, destination)
-    outputs = chain(
-        _counted(render_pages(config, env, pages, kept), len(pages), progress),
-        render_feeds(config, site, kept),
-        render_sitemap(config, pages),
-    )
-    written, manifest = write_site(outputs, copies, destination, previous)
+    page_jobs, feed_jobs = page_work(config, env, pages, kept), feed_work(config, site, kept)
+    todo = [*feed_jobs.todo, *page_jobs.todo]  # feeds first: the slowest renders, spread over the workers
+    with Staging(destination, previous) as staging:
+        outputs = chain(
+            page_jobs.kept,
+            feed_jobs.kept,
+            _counted(run_tasks(todo, staging.stage), len(todo), progress),
+            render_sitemap(config, pages),
+        )
+        written, manifest = write_site(outputs, copies, staging, previous)
     cache.changed = cache.changed or manifest != previous
     cache.manifests[str(destination)] = manifest
     cache.save()

@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import pickle
+import threading
 import zlib
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import datetime
@@ -72,6 +73,7 @@ class Cache:
     changed: bool = False  # whether save() has anything new to write
     dirty: set[int] = field(default_factory=set)  # article shards to rewrite
     related: tuple[str, dict[str, tuple[str, ...]]] | None = None  # last related-stories map, by key
+    writer: int | None = None  # a forked child writing article shards, waited for by save()
 
     @classmethod
     def load(cls, config: SiteConfig, *, clean: bool = False) -> Cache:
@@ -110,8 +112,29 @@ class Cache:
             self.articles[path] = entry
         self.dirty.add(shard_of(path))
 
+    def save_articles_soon(self) -> None:
+        """Start writing the changed article shards in a forked child, while the build goes on.
+
+        After a cold read that is 10,000 articles to pickle; the next stages leave a core idle for it.
+        A child that fails leaves old shards or none, which the next load checks as always.
+        """
+        if len(self.dirty) < SHARDS // 4 or not hasattr(os, "fork") or threading.active_count() > 1:
+            return  # little to write, or forking is unsafe here (threads): save() writes it all
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        pid = os.fork()
+        if pid == 0:  # the child: write and leave at once, running none of the parent's exit code
+            try:
+                self._write_shards()
+            finally:
+                os._exit(0)
+        self.writer = pid
+        self.dirty.clear()
+
     def save(self) -> None:
         """Write what changed, each file atomically: an interrupted save leaves old files or none."""
+        if self.writer is not None:
+            os.waitpid(self.writer, 0)
+            self.writer = None
         if not self.changed and not self.dirty and self.path.is_file():
             return
         self.manifests = {k: m for k, m in self.manifests.items() if Path(k).is_dir()}
@@ -119,11 +142,16 @@ class Cache:
         ignore = self.path.parent / ".gitignore"
         if not ignore.exists():
             ignore.write_text("# digest's build cache: safe to delete\n*\n")
-        common = {"format": FORMAT, "key": self.key}
+        self._write_shards()
+        _write(
+            self.path,
+            {"format": FORMAT, "key": self.key, "manifests": self.manifests, "related": self.related},
+        )
+
+    def _write_shards(self) -> None:
         for shard in sorted(self.dirty):
             entries = {p: e for p, e in self.articles.items() if shard_of(p) == shard}
-            _write(self._shard(shard), {**common, "articles": entries})
-        _write(self.path, {**common, "manifests": self.manifests, "related": self.related})
+            _write(self._shard(shard), {"format": FORMAT, "key": self.key, "articles": entries})
         self.dirty.clear()
 
     def _shard(self, number: int) -> Path:

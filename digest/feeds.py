@@ -7,15 +7,17 @@ import json
 import mimetypes
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import format_datetime
+from functools import partial
 from urllib.parse import urljoin
 
 from .cache import fingerprint, settings_key
 from .config import SiteConfig
 from .model import Article, Output, Site
+from .parallel import Work
 from .urls import absolute_url, is_external
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -37,10 +39,10 @@ class Feed:
     articles: tuple[Article, ...]
 
 
-def render_feeds(config: SiteConfig, site: Site, previous: dict[str, str] | None = None) -> list[Output]:
+def feed_work(config: SiteConfig, site: Site, previous: dict[str, str] | None = None) -> Work:
     """The site's Atom, RSS and JSON feeds, then one Atom feed per tag, source and location.
 
-    A feed whose fingerprint is in `previous` (same settings, same entries) is not made again.
+    A feed whose fingerprint is in `previous` (same settings, same entries) is kept, not made again.
     """
     size = config.feed_size
     home = site.articles[:size]
@@ -54,12 +56,20 @@ def render_feeds(config: SiteConfig, site: Site, previous: dict[str, str] | None
             title = f"{LABELS[kind].format(term.name)} — {config.title}"
             feeds.append((atom_feed, Feed(title, term.url, f"{term.url}feed.xml", term.articles[:size])))
     key = settings_key(config)
-    outputs = []
+    work = Work()
     for make, feed in feeds:
         mark = fingerprint(key, make.__name__, feed)
-        unchanged = previous is not None and previous.get(feed.path) == mark
-        outputs.append(Output(feed.path, None if unchanged else make(config, feed), None, mark))
-    return outputs
+        if previous is not None and previous.get(feed.path) == mark:
+            work.kept.append(Output(feed.path, None, None, mark))
+        else:
+            work.todo.append(partial(_render_feed, make, config, feed, mark))
+    return work
+
+
+def _render_feed(
+    make: Callable[[SiteConfig, Feed], bytes], config: SiteConfig, feed: Feed, mark: str
+) -> Output:
+    return Output(feed.path, make(config, feed), None, mark)
 
 
 def atom_feed(config: SiteConfig, feed: Feed) -> bytes:

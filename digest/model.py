@@ -187,11 +187,12 @@ class Output:
     content: bytes | None
     lastmod: datetime | None = None  # newest change among what the page shows, for the sitemap
     fingerprint: str | None = None  # hash of everything the page was made from; None: always compare
+    staged: bool = False  # written to the staging folder; its bytes are dropped from here
 
     @property
     def unchanged(self) -> bool:
         """A page whose inputs match the last build: not rendered again, its file is kept."""
-        return self.content is None
+        return self.content is None and not self.staged
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import traceback
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import jinja2
+from jinja2 import nodes
+from jinja2.ext import Extension
+from jinja2.parser import Parser
 
 from .cache import fingerprint, settings_key, tree_key
 from .config import SiteConfig
 from .errors import DigestError
 from .model import Output
 from .pages import Page
+from .parallel import Work
 from .urls import absolute_url, linker, root_url
 
 BUILTIN_THEMES = Path(__file__).parent / "themes"
-PARALLEL_FROM = 100  # pages per worker below which forking costs more than it saves
-CHUNK = 64  # pages a worker renders per round trip
 
 
 def theme_dirs(config: SiteConfig) -> list[Path]:
@@ -40,6 +41,38 @@ def theme_dirs(config: SiteConfig) -> list[Path]:
     return found
 
 
+class FragmentCache(Extension):
+    """`{% cache "card", a.url, url("") %}…{% endcache %}`: render a fragment once per key per build.
+
+    A story's card appears on a dozen list pages; rendered once per link depth (`url("")`), most
+    list pages are mostly copies. The key must name everything the fragment shows.
+    """
+
+    tags = frozenset({"cache"})
+    LIMIT = 50_000  # fragments kept; past this the store starts over, to bound memory
+
+    def __init__(self, environment: jinja2.Environment) -> None:
+        super().__init__(environment)
+        self.fragments: dict[tuple[Any, ...], str] = {}
+
+    def parse(self, parser: Parser) -> nodes.Node:
+        lineno = next(parser.stream).lineno
+        key = [parser.parse_expression()]
+        while parser.stream.skip_if("comma"):
+            key.append(parser.parse_expression())
+        body = parser.parse_statements(("name:endcache",), drop_needle=True)
+        call = self.call_method("_fragment", [nodes.Tuple(key, "load")])
+        return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
+
+    def _fragment(self, key: tuple[Any, ...], caller: Callable[[], str]) -> str:
+        found = self.fragments.get(key)
+        if found is None:
+            if len(self.fragments) >= self.LIMIT:
+                self.fragments.clear()
+            found = self.fragments[key] = caller()
+        return found
+
+
 def make_environment(config: SiteConfig) -> jinja2.Environment:
     """Jinja2 with the loader chain site templates → theme → built-in, autoescaped and strict."""
     loaders = [jinja2.FileSystemLoader(config.root / "templates")]
@@ -50,6 +83,7 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=[FragmentCache],
     )
     env.filters["datefmt"] = lambda value, fmt="%B %-d, %Y": value.strftime(fmt)
     env.globals["site"] = config
@@ -60,44 +94,23 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     return env
 
 
-def render_pages(
+def page_work(
     config: SiteConfig, env: jinja2.Environment, pages: list[Page], previous: dict[str, str]
-) -> Iterator[Output]:
-    """Render the pages whose fingerprint is not in `previous`, on all cores when there are many.
-
-    Worker processes are forked after the plan exists, so they share it instead of receiving copies.
-    """
-    global _JOB
+) -> Work:
+    """The pages whose fingerprint is in `previous` are kept; the others are to be rendered."""
     theme_key = env.globals["theme_key"]
-    marks = [fingerprint(theme_key, p.template, p.info, p.lastmod, p.context) for p in pages]
-    todo = [i for i, page in enumerate(pages) if previous.get(page.path) != marks[i]]
-    for index, page in enumerate(pages):
-        if previous.get(page.path) == marks[index]:
-            yield Output(page.path, None, page.lastmod, marks[index])
-    _JOB = (config, env, pages, marks)
-    workers = min(os.cpu_count() or 1, len(todo) // PARALLEL_FROM)
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from map(_render_one, todo)
-        return
-    chunks = [todo[start : start + CHUNK] for start in range(0, len(todo), CHUNK)]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        for outputs in pool.map(_render_chunk, chunks):
-            yield from outputs
+    work = Work()
+    for page in pages:
+        mark = fingerprint(theme_key, page.template, page.info, page.lastmod, page.context)
+        if previous.get(page.path) == mark:
+            work.kept.append(Output(page.path, None, page.lastmod, mark))
+        else:
+            work.todo.append(partial(_render_one, config, env, page, mark))
+    return work
 
 
-_JOB: tuple[SiteConfig, jinja2.Environment, list[Page], list[str]] | None = None  # what forked workers render
-
-
-def _render_chunk(indexes: list[int]) -> list[Output]:
-    return [_render_one(index) for index in indexes]
-
-
-def _render_one(index: int) -> Output:
+def _render_one(config: SiteConfig, env: jinja2.Environment, page: Page, mark: str) -> Output:
     """Render one planned page, turning template mistakes into `template:line` errors."""
-    assert _JOB is not None
-    config, env, pages, marks = _JOB
-    page = pages[index]
     template = page.template
     if page.info.kind == "404":  # served at any missing path, so its links are rooted at base_url
         url: Callable[[str], str] = lambda target: root_url(config.base_url, target)  # noqa: E731
@@ -123,7 +136,7 @@ def _render_one(index: int) -> Output:
     except Exception as exc:  # a filter or method failing inside a template: still the template's line
         path, line = _template_frame(exc, template)
         raise DigestError(path, line, f"template error: {type(exc).__name__}: {exc}") from None
-    return Output(page.path, html.encode("utf-8"), page.lastmod, marks[index])
+    return Output(page.path, html.encode("utf-8"), page.lastmod, mark)
 
 
 def _template_frame(exc: BaseException, fallback: str) -> tuple[Path, int | None]:

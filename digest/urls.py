@@ -46,22 +46,16 @@ def is_external(target: str) -> bool:
 def linker(page: str) -> Callable[[str], str]:
     """The function making hrefs on the page at `page`: relative, so the site works under any sub-path.
 
-    Called for every link of every page, so it works on strings rather than going through posixpath.
+    Every href climbs to the site's root and goes down to the target (`../../tags/x/`), so a piece
+    of a page (a story card) links alike from every page at the same depth and can be rendered once
+    for all of them. Called for every link of every page, so it works on plain strings.
     """
-    page = page.lstrip("/")
-    folder = page[: page.rfind("/") + 1]  # "2022/09/x/" stays, "b/c.html" gives "b/", "404.html" ""
-    here = folder.split("/")[:-1]
+    up = "../" * page.lstrip("/").count("/")  # "2022/09/x/" → 3 levels, "b/c.html" → 1, "404.html" → 0
 
     def link(target: str) -> str:
         if target.startswith("#") or is_external(target):
             return target
-        parts = target.lstrip("/").split("/")
-        common = 0
-        limit = min(len(here), len(parts) - 1)  # the last part is a file name, or "" for a folder
-        while common < limit and here[common] == parts[common]:
-            common += 1
-        rel = "../" * (len(here) - common) + "/".join(parts[common:])
-        rel = rel or "./"
+        rel = up + target.lstrip("/") or "./"
         return quote(rel, safe=_SAFE) if _UNSAFE.search(rel) else rel
 
     return link

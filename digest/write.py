@@ -11,66 +11,88 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Iterable
-from pathlib import Path, PurePosixPath
+from dataclasses import replace
+from pathlib import Path
 
 from .cache import Manifest
 from .errors import DigestError
 from .model import Output
 
 
-def safe_join(root: Path, relative: str) -> Path:
-    """`root/relative`, refusing any path that would land outside `root` (`..`, absolute, drive)."""
-    pure = PurePosixPath(relative)
-    if pure.is_absolute() or ".." in pure.parts or "\\" in relative or relative.startswith("~"):
+def safe_join(root: Path, relative: str, *, ours: bool = False) -> Path:
+    """`root/relative`, refusing any path that would land outside `root` (`..`, absolute, drive).
+
+    Symlinks inside `root` are followed to check where the file really lands, unless `ours`: a
+    folder this build created holds no symlinks, and resolving every file's path is costly.
+    """
+    if relative.startswith(("/", "~")) or "\\" in relative or ".." in relative.split("/"):
         raise DigestError(Path(relative), None, "refusing to write outside the output folder")
-    target = root.joinpath(*pure.parts)
-    if not target.resolve().is_relative_to(root.resolve()):
+    target = Path(f"{root}/{relative}")
+    if not ours and not target.resolve().is_relative_to(root.resolve()):
         raise DigestError(Path(relative), None, "refusing to write outside the output folder")
     return target
 
 
-def write_site(
-    outputs: Iterable[Output], copies: list[tuple[Path, str]], destination: Path, previous: Manifest
-) -> tuple[int, Manifest]:
-    """Bring `destination` up to date; returns the number of files written and the new manifest.
+class Staging:
+    """A folder beside the destination where this build's new files wait until every one is made.
 
-    Outputs are consumed as they come (so a big site is never all in memory) into a staging folder
-    beside the destination; nothing in the destination changes until every output has been made.
+    Renders are staged where they are made (in worker processes too), so page bytes never travel
+    between processes; nothing in the destination changes until `write_site` moves them in.
     """
-    fresh = previous.destination != str(destination) or not destination.is_dir()
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.new-", dir=destination.parent))
-    try:
-        changed: list[str] = []
-        copied: dict[str, tuple[str, int, int]] = {}
-        for source, relative in copies:
-            copied[relative] = _copy_key(source)
-            if (
-                fresh
-                or previous.copies.get(relative) != copied[relative]
-                or not (destination / relative).is_file()
-            ):
-                _put(safe_join(staging, relative), source)
-                changed.append(relative)
-        pages: dict[str, str] = {}
-        for output in outputs:  # pages win over a static file of the same name
-            pages[output.path] = output.fingerprint or ""  # "" never matches: made again every time
-            if output.content is None:
-                if fresh:
-                    raise ValueError(f"{output.path}: a fresh output folder needs every page rendered")
-                continue
-            if fresh or not _same(safe_join(destination, output.path), output.content):
-                _put(safe_join(staging, output.path), output.content)
-                changed.append(output.path)
-        manifest = Manifest(str(destination), pages, copied)
-        if fresh:
-            _swap(staging, destination)
-            return len(set(changed)), manifest
+
+    def __init__(self, destination: Path, previous: Manifest) -> None:
+        self.destination = destination
+        self.fresh = previous.destination != str(destination) or not destination.is_dir()
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        self.folder = Path(tempfile.mkdtemp(prefix=f".{destination.name}.new-", dir=destination.parent))
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def stage(self, output: Output) -> Output:
+        """Stage a rendered output unless the destination already holds these bytes; drops the bytes."""
+        if output.content is None:
+            return output
+        if not self.fresh and _same(safe_join(self.destination, output.path), output.content):
+            return replace(output, content=None)
+        _put(safe_join(self.folder, output.path, ours=True), output.content)
+        return replace(output, content=None, staged=True)
+
+
+def write_site(
+    outputs: Iterable[Output], copies: list[tuple[Path, str]], staging: Staging, previous: Manifest
+) -> tuple[int, Manifest]:
+    """Bring the destination up to date; returns the number of files written and the new manifest.
+
+    Outputs are consumed as they come (so a big site is never all in memory); the ones still holding
+    their bytes are staged here.
+    """
+    destination, fresh = staging.destination, staging.fresh
+    changed: list[str] = []
+    copied: dict[str, tuple[str, int, int]] = {}
+    for source, relative in copies:
+        copied[relative] = _copy_key(source)
+        same = previous.copies.get(relative) == copied[relative] and (destination / relative).is_file()
+        if fresh or not same:
+            _put(safe_join(staging.folder, relative, ours=True), source)
+            changed.append(relative)
+    pages: dict[str, str] = {}
+    for output in map(staging.stage, outputs):  # pages win over a static file of the same name
+        pages[output.path] = output.fingerprint or ""  # "" never matches: made again every time
+        if output.staged:
+            changed.append(output.path)
+        elif fresh:
+            raise ValueError(f"{output.path}: a fresh output folder needs every page rendered")
+    manifest = Manifest(str(destination), pages, copied)
+    if fresh:
+        _swap(staging.folder, destination)
+    else:
         removed = sorted(previous.paths() - manifest.paths())
-        _apply(staging, destination, sorted(set(changed)), removed)
-        return len(set(changed)), manifest
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        _apply(staging.folder, destination, sorted(set(changed)), removed)
+    return len(set(changed)), manifest
 
 
 def _same(target: Path, content: bytes) -> bool:
@@ -124,7 +146,7 @@ def _apply(staging: Path, destination: Path, changed: list[str], removed: list[s
             target = safe_join(destination, relative)
             made += _make_parents(target.parent, destination)
             done.append((target, _stash(target, journal, len(done))))
-            safe_join(staging, relative).replace(target)
+            safe_join(staging, relative, ours=True).replace(target)
         for relative in removed:
             target = safe_join(destination, relative)
             if target.is_file():

@@ -17,7 +17,7 @@ from lxml import html as lxml_html
 
 from digest.build import build_now
 from digest.config import Publisher, SiteConfig, load_config
-from digest.feeds import EPOCH, render_feeds
+from digest.feeds import EPOCH, feed_work
 from digest.model import Site
 from digest.read import read_articles
 from digest.site import build_site as group_site
@@ -84,7 +84,7 @@ def _render(root: Path, config: SiteConfig | None = None) -> tuple[dict[str, byt
     config = config or load_config(root / "site.yml")
     site, errors = group_site(read_articles(config).articles, config.tz, build_now())
     assert not errors
-    outputs = render_feeds(config, site)
+    outputs = list(feed_work(config, site).outputs())
     paths = [o.path for o in outputs]
     assert len(paths) == len(set(paths)), "two feeds share a path"
     return {o.path: o.content for o in outputs}, site, config
