@@ -41,9 +41,9 @@ def build(
     destination = (output or config.output_path).resolve()
     check_destination(config, destination)
     env = make_environment(config)
-    copies = static_files(config)
+    articles, others = content_files(config)
+    copies = static_files(config, others)
     now = build_now()
-    articles = content_files(config)
     inputs = [*articles, *(source for source, _ in copies)]
     key = inputs_key(env.globals["theme_key"], f"{drafts} {future}", inputs)
     if not clean and (report := _unchanged(config, destination, key, now)):
@@ -123,13 +123,13 @@ def build_now() -> datetime:
     return datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
 
 
-def static_files(config: SiteConfig) -> list[tuple[Path, str]]:
-    """Files copied as they are: theme assets under static/, then the site's static/ and content images."""
+def static_files(config: SiteConfig, content: list[Path]) -> list[tuple[Path, str]]:
+    """Files copied as they are: theme assets under static/, the site's static/, then `content`'s files."""
     copies: list[tuple[Path, str]] = []
     for theme in reversed(theme_dirs(config)):  # the built-in first, so the site's theme overrides it
         copies += _tree(theme / "static", "static/")
     copies += _tree(config.root / config.static_dir, "")
-    copies += [(path, path.relative_to(config.content_path).as_posix()) for path in content_files(config, "")]
+    copies += [(path, path.relative_to(config.content_path).as_posix()) for path in content]
     return [(source, relative) for relative, source in {rel: src for src, rel in copies}.items()]
 
 

@@ -77,8 +77,16 @@ class Cache:
 
     @classmethod
     def load(cls, config: SiteConfig, *, clean: bool = False) -> Cache:
-        """The site's cache, or an empty one when asked to, or when it is missing, stale or unreadable."""
-        cache = cls(config.root / FOLDER / "build.pickle", settings_key(config))
+        """The site's cache, or an empty one when asked to, or when it is missing, stale or unreadable.
+
+        In a long-running process (the preview) the cache this process last saved is taken back from
+        memory when the files on disk are still the ones it wrote, instead of unpickling them again.
+        """
+        path, key = config.root / FOLDER / "build.pickle", settings_key(config)
+        stamp, kept = _SAVED.pop(path, (None, None))
+        if not clean and kept is not None and kept.key == key and stamp == _stamp(path):
+            return kept
+        cache = cls(path, key)
         if clean:
             cache.dirty = set(range(SHARDS))
             return cache
@@ -135,13 +143,14 @@ class Cache:
         if self.writer is not None:
             os.waitpid(self.writer, 0)
             self.writer = None
-        if not self.changed and not self.dirty and self.path.is_file():
-            return
+        if self.changed or self.dirty or not self.path.is_file():
+            self._write_all()
+        self.changed = False
+        _SAVED[self.path] = (_stamp(self.path), self)
+
+    def _write_all(self) -> None:
         self.manifests = {k: m for k, m in self.manifests.items() if Path(k).is_dir()}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        ignore = self.path.parent / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# digest's build cache: safe to delete\n*\n")
+        cache_folder(self.path.parent.parent)
         self._write_shards()
         _write(
             self.path,
@@ -149,20 +158,50 @@ class Cache:
         )
 
     def _write_shards(self) -> None:
-        for shard in sorted(self.dirty):
-            entries = {p: e for p, e in self.articles.items() if shard_of(p) == shard}
-            _write(self._shard(shard), {"format": FORMAT, "key": self.key, "articles": entries})
+        entries: dict[int, dict[str, Cached]] = {shard: {} for shard in self.dirty}
+        for path, entry in self.articles.items():
+            if (shard := shard_of(path)) in entries:
+                entries[shard][path] = entry
+        for shard in sorted(entries):
+            _write(self._shard(shard), {"format": FORMAT, "key": self.key, "articles": entries[shard]})
         self.dirty.clear()
 
     def _shard(self, number: int) -> Path:
-        return self.path.with_name(f"articles-{number:02d}.pickle")
+        return _shard_path(self.path, number)
 
 
 SHARDS = 32
+_SAVED: dict[Path, tuple[Any, Cache]] = {}  # per site: the cache this process last saved, and its files' stat
+
+
+def _stamp(path: Path) -> tuple[tuple[int, int] | None, ...]:
+    """The stat of the cache's files: equal to what a save recorded means nobody else has written them."""
+    found = []
+    for file in (path, *(_shard_path(path, n) for n in range(SHARDS))):
+        try:
+            stat = file.stat()
+            found.append((stat.st_mtime_ns, stat.st_size))
+        except OSError:
+            found.append(None)
+    return tuple(found)
+
+
+def _shard_path(path: Path, number: int) -> Path:
+    return path.with_name(f"articles-{number:02d}.pickle")
 
 
 def shard_of(path: str) -> int:
     return zlib.crc32(path.encode()) % SHARDS
+
+
+def cache_folder(root: Path) -> Path:
+    """The site's .digest-cache/, made with a .gitignore inside so git never picks it up."""
+    folder = root / FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# digest's build cache: safe to delete\n*\n")
+    return folder
 
 
 def _read(path: Path) -> Any:

@@ -38,21 +38,19 @@ def ignored(patterns: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(fnmatch.translate(pattern) for pattern in patterns) or "(?!)")
 
 
-def content_files(config: SiteConfig, suffix: str = ".md") -> list[Path]:
-    """The content folder's files, sorted so every build reads them in the same order.
+def content_files(config: SiteConfig) -> tuple[list[Path], list[Path]]:
+    """The content folder's articles (.md) and other files (images, PDFs), in one walk of the folder.
 
-    `suffix=".md"` gives the articles; any other value, every other file (images, PDFs).
+    Each list is sorted, so every build reads the files in the same order.
     """
     skip = ignored(config.ignore).match
     found: list[str] = []
     for folder, folders, names in os.walk(config.content_path, followlinks=True):
         folders[:] = [name for name in folders if not skip(name)]  # ignored folders are not even entered
-        found += [
-            f"{folder}/{name}"  # strings, not Paths: this runs for every file of a big site
-            for name in names
-            if not skip(name) and name.endswith(".md") == (suffix == ".md")
-        ]
-    return [Path(path) for path in sorted(found, key=lambda path: path.split("/"))]
+        found += [f"{folder}/{name}" for name in names if not skip(name)]  # strings: faster than Paths
+    found.sort(key=lambda path: path.split("/"))
+    articles = [Path(path) for path in found if path.endswith(".md")]
+    return articles, [Path(path) for path in found if not path.endswith(".md")]
 
 
 def read_articles(
@@ -67,7 +65,7 @@ def read_articles(
     `files` is the content folder's articles when the caller has already listed them.
     """
     cache = cache or Cache(Path(), "")
-    files = content_files(config) if files is None else files
+    files = content_files(config)[0] if files is None else files
     results: dict[str, Cached | list[DigestError]] = {}
     todo: list[Path] = []
     for path in files:

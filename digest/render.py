@@ -13,7 +13,7 @@ from jinja2 import nodes
 from jinja2.ext import Extension
 from jinja2.parser import Parser
 
-from .cache import fingerprint, settings_key, tree_key
+from .cache import cache_folder, fingerprint, settings_key, tree_key
 from .config import SiteConfig
 from .errors import DigestError
 from .model import Output
@@ -77,8 +77,11 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     """Jinja2 with the loader chain site templates → theme → built-in, autoescaped and strict."""
     loaders = [jinja2.FileSystemLoader(config.root / "templates")]
     loaders += [jinja2.FileSystemLoader(d / "templates") for d in theme_dirs(config)]
+    compiled = cache_folder(config.root) / "templates"  # compiling the templates costs ~0.2 s a build
+    compiled.mkdir(exist_ok=True)
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -221,3 +221,33 @@ def test_touched_but_unchanged_files_are_not_parsed_again(site, monkeypatch):
     monkeypatch.setattr(digest.read, "_parse_one", lambda path: parsed.append(path) or real(path))
     assert _rebuild(site).written == 0
     assert parsed == []
+
+
+def _count_cache_reads(monkeypatch) -> list[Path]:
+    import digest.cache
+
+    reads: list[Path] = []
+    real = digest.cache._read
+    monkeypatch.setattr(digest.cache, "_read", lambda path: reads.append(path) or real(path))
+    return reads
+
+
+def test_a_long_running_process_keeps_its_cache_in_memory(site, monkeypatch, tmp_path):
+    """The preview rebuilds on every save: unpickling 10,000 parsed articles each time is the wait."""
+    reads = _count_cache_reads(monkeypatch)
+    MUTATIONS["edit body"](site)
+    _rebuild(site)
+    MUTATIONS["add tag"](site)
+    _rebuild(site)
+    assert reads == []
+    _assert_same_as_cold(site, tmp_path)
+
+
+def test_a_cache_written_by_another_process_is_read_again(site, monkeypatch, tmp_path):
+    """Another `digest build` may have saved since: the files on disk, not memory, are then the truth."""
+    reads = _count_cache_reads(monkeypatch)
+    (site / ".digest-cache/build.pickle").write_bytes(b"not a pickle")
+    MUTATIONS["edit body"](site)
+    _rebuild(site)
+    assert site / ".digest-cache/build.pickle" in reads
+    _assert_same_as_cold(site, tmp_path)
