@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from itertools import chain
 from pathlib import Path
 
-from .cache import Cache, Manifest, Snapshot, count_files, inputs_key
+from .cache import Cache, Manifest, Snapshot, all_present, inputs_key
 from .config import SiteConfig
 from .errors import BuildError, DigestError
 from .feeds import feed_work
@@ -84,7 +84,7 @@ def build(
     )
     pending = [*site.left_out, *(a for a in site.articles if a.scheduled)]  # these change as time passes
     due = min((a.date for a in pending), default=None)
-    Snapshot(key, due and due.isoformat(), report).save(config, destination)
+    Snapshot(key, due and due.isoformat(), report, tuple(sorted(manifest.paths()))).save(config, destination)
     return report
 
 
@@ -95,7 +95,7 @@ def _unchanged(config: SiteConfig, destination: Path, key: str, now: datetime) -
         return None
     if snapshot.due is not None and datetime.fromisoformat(snapshot.due) <= now:
         return None
-    if count_files(destination) != snapshot.report.files:
+    if not all_present(destination, snapshot.outputs):
         return None
     return replace(snapshot.report, written=0)
 
@@ -112,9 +112,8 @@ def _kept_pages(manifest: Manifest, destination: Path) -> dict[str, str]:
     """Fingerprints of pages the last build wrote here and that are still on disk."""
     if manifest.destination != str(destination):
         return {}
-    cut = len(str(destination)) + 1
-    on_disk = {f"{folder}/{name}"[cut:] for folder, _, names in os.walk(destination) for name in names}
-    return {path: key for path, key in manifest.pages.items() if path in on_disk}
+    isfile = os.path.isfile  # on strings: a Path per page would cost more than the stat
+    return {path: key for path, key in manifest.pages.items() if isfile(f"{destination}/{path}")}
 
 
 def build_now() -> datetime:

@@ -13,6 +13,7 @@ import os
 import pickle
 import threading
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import datetime
 from pathlib import Path
@@ -227,6 +228,7 @@ class Snapshot:
     key: str
     due: str | None
     report: Report
+    outputs: tuple[str, ...]  # every file the build wrote, relative to the output folder
 
     @classmethod
     def load(cls, config: SiteConfig, destination: Path) -> Snapshot | None:
@@ -241,7 +243,7 @@ class Snapshot:
                 left_out=tuple(LeftOut(Path(p), t, when(d)) for p, t, d in data["left_out"]),
                 warnings=tuple(BuildWarning(Path(p), line, message) for p, line, message in data["warnings"]),
             )
-            return cls(stored["key"], stored["due"], report)
+            return cls(stored["key"], stored["due"], report, tuple(stored["outputs"]))
         except Exception:  # missing or damaged: just not a shortcut
             return None
 
@@ -263,6 +265,7 @@ class Snapshot:
                 "left_out": [(str(a.path), a.title, a.date.isoformat()) for a in report.left_out],
                 "warnings": [(str(w.path), w.line, w.message) for w in report.warnings],
             },
+            "outputs": self.outputs,
         }
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(".tmp")
@@ -279,9 +282,13 @@ def inputs_key(theme_key: str, options: str, files: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def count_files(folder: Path) -> int:
-    """How many files a folder holds, at any depth (a deleted output file means a real rebuild)."""
-    return sum(len(names) for _, _, names in os.walk(folder))
+def all_present(folder: Path, files: Iterable[str]) -> bool:
+    """Whether every one of these files is still in `folder` (a deleted output file means a real rebuild).
+
+    One stat per file: several times faster than walking an output of one folder per page.
+    """
+    isfile = os.path.isfile  # on strings: a Path per file would cost more than the stat
+    return all(isfile(f"{folder}/{name}") for name in files)
 
 
 def settings_key(config: SiteConfig) -> str:
