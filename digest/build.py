@@ -10,10 +10,11 @@ from datetime import datetime, timezone
 from itertools import chain
 from pathlib import Path
 
-from .cache import Cache, Manifest, Snapshot, all_present, inputs_key
+from .cache import Cache, Manifest, Snapshot, all_present
 from .config import SiteConfig
 from .errors import BuildError, DigestError
 from .feeds import feed_work
+from .keys import inputs_key
 from .model import LeftOut, Output, Report
 from .pages import plan_site
 from .parallel import run_tasks

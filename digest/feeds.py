@@ -14,8 +14,8 @@ from email.utils import format_datetime
 from functools import partial
 from urllib.parse import urljoin
 
-from .cache import fingerprint, settings_key
 from .config import SiteConfig
+from .keys import fingerprint, settings_key
 from .model import Article, Output, Site
 from .parallel import Work
 from .urls import absolute_url, is_external

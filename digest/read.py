@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from . import frontmatter
-from .cache import Cache, Cached, file_state
+from .cache import Cache, Cached
 from .config import SiteConfig
 from .dates import FILENAME_DATE
 from .errors import BuildError, BuildWarning, DigestError
+from .keys import file_state
 from .markup import MarkdownRenderer, first_paragraph_text, word_count
 from .model import Article, Location, Source, Tag
 from .urls import article_url, is_external, slugify

@@ -13,9 +13,10 @@ from jinja2 import nodes
 from jinja2.ext import Extension
 from jinja2.parser import Parser
 
-from .cache import cache_folder, fingerprint, settings_key, tree_key
+from .cache import cache_folder
 from .config import SiteConfig
 from .errors import DigestError
+from .keys import fingerprint, settings_key, tree_key
 from .model import Output
 from .pages import Page
 from .parallel import Work

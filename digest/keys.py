@@ -1,0 +1,96 @@
+"""Hashes that tell whether something changed: settings and code, the theme, input files, each page.
+
+Two equal hashes mean the same output, so equal ones let a rebuild skip work; every hash covers
+everything its output depends on (a page's articles count by their file's hash, not their body).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from dataclasses import dataclass, fields, is_dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .config import SiteConfig
+from .model import Article, Compact
+
+
+@dataclass(frozen=True, slots=True)
+class FileState(Compact):
+    """What a content file looked like when it was read: cheap to compare (stat), then sure (hash)."""
+
+    mtime_ns: int
+    size: int
+    sha: str
+
+
+def inputs_key(theme_key: str, options: str, files: list[Path]) -> str:
+    """A hash of the settings, the theme and the stat of every input file: equal means nothing to do."""
+    digest = hashlib.sha256(f"{theme_key}\n{options}\n".encode())
+    for path in files:
+        stat = path.stat()
+        digest.update(f"{path}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
+    return digest.hexdigest()
+
+
+def settings_key(config: SiteConfig) -> str:
+    """Everything besides content that changes the output: site.yml's values and digest's own code."""
+    return hashlib.sha256(f"{__version__}\n{_code_key()}\n{config!r}".encode()).hexdigest()
+
+
+@functools.cache
+def _code_key() -> str:
+    """A hash of digest's own modules, so a changed digest never reuses what an older one made."""
+    return tree_key([Path(__file__).parent], "*.py")
+
+
+def file_state(path: Path, data: bytes | None = None) -> FileState:
+    """A content file's stat and hash (the hash from `data` when it was already read)."""
+    stat = path.stat()
+    if data is None:
+        data = path.read_bytes()
+    return FileState(stat.st_mtime_ns, stat.st_size, hashlib.sha256(data).hexdigest())
+
+
+def tree_key(folders: list[Path], pattern: str = "*") -> str:
+    """A hash of every file under some folders (the theme): any edit changes every page's fingerprint."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob(pattern) if p.is_file()) if folder.is_dir() else []:
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_PLAIN = (str, int, float, bool, type(None), datetime)
+
+
+def fingerprint(*parts: Any) -> str:
+    """A hash of everything a page is made from; an article counts by its file's hash, not its body."""
+    digest = hashlib.blake2b(digest_size=16)
+    update = digest.update
+    stack = list(parts)
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind is Article:
+            update(f"A{value.digest}{value.url}{value.scheduled}".encode())
+        elif kind in _PLAIN:
+            update(f"{kind.__name__}:{value!r}\0".encode())
+        elif kind is tuple or kind is list:
+            update(b"[%d" % len(value))
+            stack += value
+        elif kind is dict:
+            update(b"{%d" % len(value))
+            for key in sorted(value):
+                stack += (key, value[key])
+        elif is_dataclass(value):  # pages, terms, months: walked, so articles count by their hash
+            names = _FIELDS.get(kind) or _FIELDS.setdefault(kind, tuple(f.name for f in fields(value)))
+            update(kind.__name__.encode())
+            stack += [getattr(value, name) for name in names]
+        else:
+            update(f"{kind.__name__}:{value!r}\0".encode())
+    return digest.hexdigest()
