@@ -52,26 +52,29 @@ def build(
     cache = Cache.load(config, clean=clean)
     reading = read_articles(config, progress, cache, articles)
     cache.save_articles_soon()
-    site, collisions = build_site(
-        reading.articles, config.tz, now, drafts=drafts, future=future, known_related=cache.related
-    )
-    cache.remember_related(site)
-    if reading.errors or collisions:
-        cache.save()  # the files that did parse need not be parsed again after the fix
-        raise BuildError(reading.errors + collisions)
-    pages = plan_site(config, site)
-    previous = cache.manifests.get(str(destination), Manifest())
-    kept = _kept_pages(previous, destination)
-    page_jobs, feed_jobs = page_work(config, env, pages, kept), feed_work(config, site, kept)
-    todo = [*feed_jobs.todo, *page_jobs.todo]  # feeds first: the slowest renders, spread over the workers
-    with Staging(destination, previous) as staging:
-        outputs = chain(
-            page_jobs.kept,
-            feed_jobs.kept,
-            _counted(run_tasks(todo, staging.stage), len(todo), progress),
-            render_sitemap(config, pages),
+    try:
+        site, collisions = build_site(
+            reading.articles, config.tz, now, drafts=drafts, future=future, known_related=cache.related
         )
-        written, manifest = write_site(outputs, copies, staging, previous)
+        cache.remember_related(site)
+        if reading.errors or collisions:
+            raise BuildError(reading.errors + collisions)
+        pages = plan_site(config, site)
+        previous = cache.manifests.get(str(destination), Manifest())
+        kept = _kept_pages(previous, destination)
+        page_jobs, feed_jobs = page_work(config, env, pages, kept), feed_work(config, site, kept)
+        todo = [*feed_jobs.todo, *page_jobs.todo]  # feeds first: the slowest renders, spread over the workers
+        with Staging(destination, previous) as staging:
+            outputs = chain(
+                page_jobs.kept,
+                feed_jobs.kept,
+                _counted(run_tasks(todo, staging.stage), len(todo), progress),
+                render_sitemap(config, pages),
+            )
+            written, manifest = write_site(outputs, copies, staging, previous)
+    except BaseException:
+        cache.save()  # what did parse need not be parsed again after the fix (and a shard writer is reaped)
+        raise
     cache.changed = cache.changed or manifest != previous
     cache.manifests[str(destination)] = manifest
     cache.save()

@@ -118,7 +118,7 @@ class Cache:
         """
         if len(self.dirty) < SHARDS // 4 or not hasattr(os, "fork") or threading.active_count() > 1:
             return  # little to write, or forking is unsafe here (threads): save() writes it all
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        cache_folder(self.path.parent.parent)
         pid = os.fork()
         if pid == 0:  # the child: write and leave at once, running none of the parent's exit code
             try:

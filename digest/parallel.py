@@ -24,10 +24,6 @@ class Work:
     kept: list[Output] = field(default_factory=list)
     todo: list[Task] = field(default_factory=list)
 
-    def outputs(self) -> Iterator[Output]:
-        yield from self.kept
-        yield from run_tasks(self.todo)
-
 
 def run_tasks(tasks: Sequence[Task], then: Callable[[Output], Output] | None = None) -> Iterator[Output]:
     """Each task's output passed through `then`, in order; in forked workers when there are enough.

@@ -19,6 +19,7 @@ from digest.build import build_now
 from digest.config import Publisher, SiteConfig, load_config
 from digest.feeds import EPOCH, feed_work
 from digest.model import Site
+from digest.parallel import run_tasks
 from digest.read import read_articles
 from digest.site import build_site as group_site
 from digest.urls import absolute_url
@@ -84,7 +85,8 @@ def _render(root: Path, config: SiteConfig | None = None) -> tuple[dict[str, byt
     config = config or load_config(root / "site.yml")
     site, errors = group_site(read_articles(config).articles, config.tz, build_now())
     assert not errors
-    outputs = list(feed_work(config, site).outputs())
+    work = feed_work(config, site)
+    outputs = [*work.kept, *run_tasks(work.todo)]
     paths = [o.path for o in outputs]
     assert len(paths) == len(set(paths)), "two feeds share a path"
     return {o.path: o.content for o in outputs}, site, config

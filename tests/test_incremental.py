@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from digest.build import build
 from digest.config import load_config
-from digest.errors import BuildError
+from digest.errors import BuildError, DigestError
 
 TAGS = ["Energy", "Markets", "Climate", "Trade", "Europe"]
 
@@ -251,3 +251,19 @@ def test_a_cache_written_by_another_process_is_read_again(site, monkeypatch, tmp
     _rebuild(site)
     assert site / ".digest-cache/build.pickle" in reads
     _assert_same_as_cold(site, tmp_path)
+
+
+def test_articles_read_before_a_template_error_are_not_read_again(site, monkeypatch):
+    """A broken template fails the build after every article was parsed: the fix costs no re-parse."""
+    import digest.read
+
+    MUTATIONS["edit body"](site)
+    write_files(site, {"templates/article.html": "<!DOCTYPE html>\n{{ article.titel }}\n"})
+    with pytest.raises(DigestError):
+        _rebuild(site)
+    (site / "templates/article.html").unlink()
+    parsed: list[Path] = []
+    real = digest.read._parse_one
+    monkeypatch.setattr(digest.read, "_parse_one", lambda path: parsed.append(path) or real(path))
+    _rebuild(site)
+    assert parsed == []

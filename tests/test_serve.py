@@ -21,6 +21,7 @@ from conftest import SITE_YML, article, write_files
 from digest.build import build
 from digest.config import load_config
 from digest.pages import plan_site
+from digest.parallel import run_tasks
 from digest.read import read_articles
 from digest.render import make_environment, page_work
 from digest.serve import Debouncer, Preview, free_port, snapshot
@@ -83,7 +84,8 @@ def test_an_edited_article_re_renders_exactly_the_pages_that_show_it(tmp_path):
 
     def pages(previous: dict[str, str]) -> dict[str, str | None]:
         site, _ = build_site(read_articles(config).articles, config.tz, build_now)
-        outputs = page_work(config, env, plan_site(config, site), previous).outputs()
+        work = page_work(config, env, plan_site(config, site), previous)
+        outputs = [*work.kept, *run_tasks(work.todo)]
         return {o.path: o.fingerprint for o in outputs if not o.unchanged}
 
     build_now = datetime(2023, 1, 1, tzinfo=timezone.utc)
