@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
+from functools import cached_property, partial
 from typing import Any
 
 from .config import SiteConfig
+from .keys import fingerprint
 from .metadata import article_data, home_data
-from .model import Article, Site, Term
+from .model import Article, Site, Term, Year
+from .reuse import Reuse, start
 from .urls import output_file
 
 PAGE_WINDOW = 2  # page links shown either side of the current one
@@ -50,7 +52,7 @@ class Pagination:
     pages: tuple[PageLink, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Page:
     """One page to render: its template, what the template is given, and its newest change."""
 
@@ -58,99 +60,115 @@ class Page:
     info: PageInfo
     lastmod: datetime | None = None
     context: dict[str, Any] = field(default_factory=dict)
+    structured_data: Callable[[], Any] | None = None  # JSON-LD, made only if the page is rendered
 
-    @property
+    @cached_property
     def path(self) -> str:
         return output_file(self.info.url)
 
-    structured_data: Callable[[], Any] | None = None  # JSON-LD, made only if the page is rendered
+    @cached_property
+    def stamp(self) -> str | None:
+        """`lastmod` as the sitemap writes it; a page reused by the next build keeps it."""
+        return self.lastmod.isoformat(timespec="seconds") if self.lastmod else None
+
+    @cached_property
+    def key(self) -> str:
+        """A hash of what the page shows (the theme aside), kept with the page for as long as it is reused."""
+        return fingerprint(self.template, self.info, self.lastmod, self.context)
 
 
 def plan_site(config: SiteConfig, site: Site) -> list[Page]:
     """Every page of the site, in a stable order."""
+    plan: Reuse[Page] = start("pages", config)  # pages whose inputs are unchanged are taken as they are
     articles = site.articles
     pages = [
-        Page(
-            "article.html",
-            PageInfo(f"{article.title} — {config.title}", article.summary, "article", article.url),
-            article.modified,
-            {
-                "article": article,
-                "newer": articles[index - 1] if index > 0 else None,
-                "older": articles[index + 1] if index + 1 < len(articles) else None,
-                "related": site.related.get(article.url, ()),
-            },
-            partial(article_data, config, article),
+        plan.get(
+            article.url,
+            _article,
+            article,
+            articles[index - 1] if index > 0 else None,
+            articles[index + 1] if index + 1 < len(articles) else None,
+            site.related.get(article.url, ()),
         )
         for index, article in enumerate(articles)
     ]
-    pages += _listing(config, "", "home", config.title, config.description, articles, home=True)
+    pages += _listing(plan, "", "home", config.title, config.description, articles)
     for kind, terms in (("tags", site.tags), ("sources", site.sources), ("locations", site.locations)):
-        pages.append(_terms(config, kind, terms))
+        pages.append(plan.get(f"{kind}/", _terms, kind, terms))
         for term in terms:
-            pages += _listing(config, term.url, kind[:-1], LABELS[kind].format(term.name), "", term.articles)
-    pages.append(
-        Page(
-            "archives.html",
-            PageInfo(
-                f"Archive — {config.title}",
-                f"Every story in {config.title}, by month",
-                "archives",
-                "archive/",
-            ),
-            _newest(articles),
-            {"heading": "Archive", "years": site.years},
-        )
-    )
+            pages += _listing(plan, term.url, kind[:-1], LABELS[kind].format(term.name), "", term.articles)
+    pages.append(plan.get("archive/", _archives, site.years))
     for year in site.years:
-        pages += _listing(config, year.url, "year", f"Stories from {year.year}", "", year.articles)
+        pages += _listing(plan, year.url, "year", f"Stories from {year.year}", "", year.articles)
         for month in year.months:
-            pages += _listing(config, month.url, "month", f"Stories from {month.name}", "", month.articles)
-    not_found = f"This page is not part of {config.title}."
-    pages.append(Page("404.html", PageInfo(f"Page not found — {config.title}", not_found, "404", "404.html")))
+            pages += _listing(plan, month.url, "month", f"Stories from {month.name}", "", month.articles)
+    pages.append(plan.get("404.html", _not_found))
     return pages
 
 
+def _article(
+    config: SiteConfig, article: Article, newer: Article | None, older: Article | None, related: Any
+) -> Page:
+    return Page(
+        "article.html",
+        PageInfo(f"{article.title} — {config.title}", article.summary, "article", article.url),
+        article.modified,
+        {"article": article, "newer": newer, "older": older, "related": related},
+        partial(article_data, config, article),
+    )
+
+
 def _listing(
+    plan: Reuse[Page], base: str, kind: str, heading: str, intro: str, articles: Sequence[Article]
+) -> Iterator[Page]:
+    """A paginated list: `base`, then `base/page/2/` and so on."""
+    per_page = plan.config.per_page
+    total = max(1, -(-len(articles) // per_page))
+    for number in range(1, total + 1):
+        shown = articles[(number - 1) * per_page : number * per_page]
+        url = _page_url(base, number)
+        yield plan.get(url, _list_page, base, kind, heading, intro, number, total, shown)
+
+
+def _list_page(
     config: SiteConfig,
     base: str,
     kind: str,
     heading: str,
     intro: str,
-    articles: Sequence[Article],
-    *,
-    home: bool = False,
-) -> Iterator[Page]:
-    """A paginated list: `base`, then `base/page/2/` and so on."""
-    per_page = config.per_page
-    total = max(1, -(-len(articles) // per_page))
-    urls = [base if n == 1 else f"{base}page/{n}/" for n in range(1, total + 1)]
-    for number in range(1, total + 1):
-        suffix = f" — page {number}" if number > 1 else ""
-        title = f"{heading}{suffix}" + ("" if home and number == 1 else f" — {config.title}")
-        description = intro if number == 1 and intro else f"{heading}{suffix}"
-        window = range(max(1, number - PAGE_WINDOW), min(total, number + PAGE_WINDOW) + 1)
-        pagination = Pagination(
-            number,
-            total,
-            urls[number - 2] if number > 1 else None,
-            urls[number] if number < total else None,
-            tuple(PageLink(n, urls[n - 1], n == number) for n in sorted({1, *window, total})),
-        )
-        shown = articles[(number - 1) * per_page : number * per_page]
-        yield Page(
-            "list.html",
-            PageInfo(title, description, kind, urls[number - 1]),
-            _newest(shown),
-            {
-                "heading": heading if not home else config.title,
-                "intro": intro,
-                "articles": shown,
-                "pagination": pagination,
-                "feed_url": f"{base}feed.xml" if kind not in ("year", "month") else None,
-            },
-            partial(home_data, config, shown) if home and number == 1 else None,
-        )
+    number: int,
+    total: int,
+    shown: Sequence[Article],
+) -> Page:
+    home = kind == "home"
+    suffix = f" — page {number}" if number > 1 else ""
+    title = f"{heading}{suffix}" + ("" if home and number == 1 else f" — {config.title}")
+    description = intro if number == 1 and intro else f"{heading}{suffix}"
+    window = range(max(1, number - PAGE_WINDOW), min(total, number + PAGE_WINDOW) + 1)
+    pagination = Pagination(
+        number,
+        total,
+        _page_url(base, number - 1) if number > 1 else None,
+        _page_url(base, number + 1) if number < total else None,
+        tuple(PageLink(n, _page_url(base, n), n == number) for n in sorted({1, *window, total})),
+    )
+    return Page(
+        "list.html",
+        PageInfo(title, description, kind, _page_url(base, number)),
+        _newest(shown),
+        {
+            "heading": heading if not home else config.title,
+            "intro": intro,
+            "articles": shown,
+            "pagination": pagination,
+            "feed_url": f"{base}feed.xml" if kind not in ("year", "month") else None,
+        },
+        partial(home_data, config, shown) if home and number == 1 else None,
+    )
+
+
+def _page_url(base: str, number: int) -> str:
+    return base if number == 1 else f"{base}page/{number}/"
 
 
 def _terms(config: SiteConfig, kind: str, terms: tuple[Term, ...]) -> Page:
@@ -160,6 +178,19 @@ def _terms(config: SiteConfig, kind: str, terms: tuple[Term, ...]) -> Page:
     )
     newest = _newest([term.articles[0] for term in terms])
     return Page("terms.html", info, newest, {"heading": heading, "intro": "", "terms": terms})
+
+
+def _archives(config: SiteConfig, years: tuple[Year, ...]) -> Page:
+    info = PageInfo(
+        f"Archive — {config.title}", f"Every story in {config.title}, by month", "archives", "archive/"
+    )
+    newest = _newest([a for year in years for month in year.months for a in month.articles])
+    return Page("archives.html", info, newest, {"heading": "Archive", "years": years})
+
+
+def _not_found(config: SiteConfig) -> Page:
+    not_found = f"This page is not part of {config.title}."
+    return Page("404.html", PageInfo(f"Page not found — {config.title}", not_found, "404", "404.html"))
 
 
 def _newest(articles: Sequence[Article]) -> datetime | None:

@@ -105,7 +105,7 @@ def page_work(
     theme_key = env.globals["theme_key"]
     work = Work()
     for page in pages:
-        mark = fingerprint(theme_key, page.template, page.info, page.lastmod, page.context)
+        mark = fingerprint(theme_key, page.key)  # page.key is computed once per page, then reused
         if previous.get(page.path) == mark:
             work.kept.append(Output(page.path, None, page.lastmod, mark))
         else:

@@ -22,8 +22,8 @@ def render_sitemap(config: SiteConfig, pages: list[Page]) -> list[Output]:
         if page.path in NOT_LISTED:
             continue
         lines.append(f"  <url><loc>{escape(absolute_url(config.base_url, page.info.url))}</loc>")
-        if page.lastmod is not None:
-            lines.append(f"    <lastmod>{page.lastmod.isoformat(timespec='seconds')}</lastmod>")
+        if page.stamp is not None:
+            lines.append(f"    <lastmod>{page.stamp}</lastmod>")
         lines.append("  </url>")
     lines.append("</urlset>\n")
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {absolute_url(config.base_url, 'sitemap.xml')}\n"

@@ -267,3 +267,21 @@ def test_articles_read_before_a_template_error_are_not_read_again(site, monkeypa
     monkeypatch.setattr(digest.read, "_parse_one", lambda path: parsed.append(path) or real(path))
     _rebuild(site)
     assert parsed == []
+
+
+def test_a_long_running_process_hashes_only_the_pages_an_edit_touches(site, monkeypatch, tmp_path):
+    """The preview plans every page on each save, but takes the unchanged ones from the last build."""
+    import digest.pages
+
+    hashed: list[str] = []
+    real = digest.pages.fingerprint
+    count = lambda *parts: hashed.append(parts[1].url) or real(*parts)  # noqa: E731
+    monkeypatch.setattr(digest.pages, "fingerprint", count)
+    _rebuild(site)  # this process's first build of the site since the fixture: everything unchanged
+    assert hashed == []
+    MUTATIONS["edit body"](site)
+    _rebuild(site)
+    assert "2022/09/story-5/" in hashed
+    assert "2022/09/story-3/" not in hashed  # no shared tag, not a neighbour
+    assert 0 < len(hashed) < 20
+    _assert_same_as_cold(site, tmp_path)
