@@ -6,14 +6,15 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
-from datetime import datetime, tzinfo
+from datetime import datetime, timezone, tzinfo
 from heapq import merge
 from itertools import combinations, islice
 
 from .errors import DigestError
-from .model import Article, Month, Site, Term, Year
+from .model import Article, Location, Month, Site, Source, Tag, Term, Year
 
 RELATED = 5
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 RESERVED = ("tags", "sources", "locations", "archive", "page", "static", "404.html")
 
 
@@ -41,15 +42,14 @@ def build_site(
                 continue
             article = replace(article, scheduled=True)
         published.append(article)
-    published.sort(key=lambda a: (a.date, a.path.as_posix()), reverse=True)
+    # by instant: a timedelta compares as fast as an int; comparing datetimes in mixed zones does not
+    published.sort(key=lambda a: (a.date - EPOCH, a.path.as_posix()), reverse=True)
     key = hashlib.sha256(repr([(a.url, [t.slug for t in a.tags]) for a in published]).encode()).hexdigest()
     site = Site(
         articles=tuple(published),
-        tags=_terms("tags", published, lambda a: ((t.name, t.slug) for t in a.tags)),
-        sources=_terms("sources", published, lambda a: [(a.source.name, a.source.slug)]),
-        locations=_terms(
-            "locations", published, lambda a: [(a.location.name, a.location.slug)] if a.location else []
-        ),
+        tags=_terms("tags", published, lambda a: a.tags),
+        sources=_terms("sources", published, lambda a: (a.source,)),
+        locations=_terms("locations", published, lambda a: (a.location,) if a.location else ()),
         years=_archives(published, tz),
         related=_reuse(known_related, key, published) or _related(published),
         related_key=key,
@@ -59,14 +59,15 @@ def build_site(
 
 
 def _terms(
-    kind: str, newest_first: list[Article], keys: Callable[[Article], Iterable[tuple[str, str]]]
+    kind: str, newest_first: list[Article], keys: Callable[[Article], Iterable[Tag | Source | Location]]
 ) -> tuple[Term, ...]:
     """One term per slug, named as it was first written (oldest article first); sorted by name."""
     names: dict[str, str] = {}
     members: dict[str, list[Article]] = defaultdict(list)
     for article in reversed(newest_first):
-        for name, slug in keys(article):
-            names.setdefault(slug, name)
+        for item in keys(article):
+            if (slug := item.slug) not in names:
+                names[slug] = item.name
             members[slug].append(article)
     return tuple(
         sorted(
@@ -95,7 +96,7 @@ def _reuse(
     if known is None or known[0] != key:
         return None
     by_url = {article.url: article for article in published}
-    return {url: tuple(by_url[other] for other in others) for url, others in known[1].items()}
+    return {url: tuple(map(by_url.__getitem__, others)) for url, others in known[1].items()}
 
 
 def _related(newest_first: list[Article]) -> dict[str, tuple[Article, ...]]:

@@ -55,10 +55,14 @@ def linker(page: str) -> Callable[[str], str]:
     def link(target: str) -> str:
         if target.startswith("#") or is_external(target):
             return target
-        rel = up + target.lstrip("/") or "./"
-        return quote(rel, safe=_SAFE) if _UNSAFE.search(rel) else rel
+        return _quoted(up + target.lstrip("/") or "./")
 
     return link
+
+
+def _quoted(url: str) -> str:
+    """`url` percent-encoded where needed; most URLs need nothing, and looking is cheaper than quoting."""
+    return quote(url, safe=_SAFE) if _UNSAFE.search(url) else url
 
 
 def relative_url(target: str, page: str) -> str:
@@ -70,11 +74,11 @@ def absolute_url(base_url: str, target: str) -> str:
     """The absolute URL of a site-relative target under `base_url` (for feeds, canonical links)."""
     if is_external(target):
         return target
-    return base_url + quote(target.lstrip("/"), safe=_SAFE)
+    return base_url + _quoted(target.lstrip("/"))
 
 
 def root_url(base_url: str, target: str) -> str:
     """A root-relative href (`/digest/tags/`), for pages served at any path such as the 404 page."""
     if is_external(target):
         return target
-    return urlsplit(base_url).path + quote(target.lstrip("/"), safe=_SAFE)
+    return urlsplit(base_url).path + _quoted(target.lstrip("/"))
