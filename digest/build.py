@@ -14,7 +14,7 @@ from .cache import Cache, Manifest, Snapshot, all_present
 from .config import SiteConfig
 from .errors import BuildError, DigestError
 from .feeds import feed_work
-from .keys import inputs_key
+from .keys import file_stat, inputs_key
 from .model import LeftOut, Output, Report
 from .pages import plan_site
 from .parallel import run_tasks
@@ -45,7 +45,7 @@ def build(
     articles, others = content_files(config)
     copies = static_files(config, others)
     now = build_now()
-    inputs = [*articles, *(source for source, _ in copies)]
+    inputs = articles | {str(source): file_stat(source) for source, _ in copies}
     key = inputs_key(env.globals["theme_key"], f"{drafts} {future}", inputs)
     if not clean and (report := _unchanged(config, destination, key, now)):
         return replace(report, seconds=time.perf_counter() - started)
