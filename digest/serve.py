@@ -8,6 +8,7 @@ livereload serves the files, injects its script and tells the open tabs to reloa
 from __future__ import annotations
 
 import errno
+import gc
 import html
 import logging
 import os
@@ -29,6 +30,7 @@ from .errors import BuildError, DigestError
 
 POLL_MS = 150  # how often the watched files are checked
 QUIET_S = 0.2  # a burst of saves (write temp file, rename) settles within this
+SETTLE_S = 1.0  # after a rebuild, memory is tidied once the browser has reloaded
 HEAD_END, BODY_END = b"</head>", b"</body>"
 PORTS_TRIED = 20
 NOTHING_YET = b"<!DOCTYPE html><html lang=en><head><title>digest preview</title></head><body></body></html>"
@@ -140,6 +142,17 @@ class Preview:
         ).encode()
 
 
+def settle_memory() -> None:
+    """Collect garbage once, while idle, then hide the survivors (the site model) from the collector.
+
+    A full collection scans every live object: at 10,000 articles that is a tenth of a second that
+    would otherwise land, unasked, in the middle of the next save's rebuild.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
 def free_port(host: str, port: int) -> int:
     """`port`, or the next free one when it is busy (the caller announces the change)."""
     for candidate in range(port, port + PORTS_TRIED):
@@ -214,6 +227,7 @@ def serve(
     report = preview.rebuild()
     if report:
         say(f"built {report.articles} articles in {report.seconds:.2f} s")
+    settle_memory()
     preview.output.mkdir(parents=True, exist_ok=True)  # served even when the first build failed
     _application(preview, actual).listen(actual, address=host)
     say(f"previewing at {url} — edits show up by themselves; Ctrl-C stops")
@@ -242,6 +256,7 @@ def serve(
                 say(f"rebuilt: {report.written} files changed in {time.perf_counter() - started:.2f} s")
                 watched = preview.watched(load_config(config_path))
             LiveReloadHandler.reload_waiters()
+            ioloop.IOLoop.current().call_later(SETTLE_S, settle_memory)
 
     ioloop.PeriodicCallback(poll, POLL_MS).start()
     ioloop.IOLoop.current().start()
