@@ -94,8 +94,8 @@ def build(
 
 def _unchanged(config: SiteConfig, destination: Path, key: str, now: datetime) -> Report | None:
     """The last build's report when no input changed, no article fell due and no output went missing."""
-    snapshot = Snapshot.load(config, destination)
-    if snapshot is None or snapshot.key != key:
+    snapshot = Snapshot.load(config, destination, key)
+    if snapshot is None:
         return None
     if snapshot.due is not None and datetime.fromisoformat(snapshot.due) <= now:
         return None

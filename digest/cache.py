@@ -6,13 +6,14 @@ deleting the folder only makes the next build a cold one.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import pickle
 import threading
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -70,23 +71,36 @@ class Cache:
         """The site's cache, or an empty one when asked to, or when it is missing, stale or unreadable.
 
         In a long-running process (the preview) the cache this process last saved is taken back from
-        memory when the files on disk are still the ones it wrote, instead of unpickling them again.
+        memory, file by file: only the files another process (`digest build`) has written since are
+        unpickled again, so a build beside the preview does not cost it 10,000 articles to reload.
         """
-        path, key = config.root / FOLDER / "build.pickle", settings_key(config)
-        stamp, kept = _SAVED.pop(path, (None, None))
-        if not clean and kept is not None and kept.key == key and stamp == _stamp(path):
-            return kept
-        cache = cls(path, key)
+        # parsing never reads base_url, so the preview (served at localhost) and `digest build` share
+        # one cache; pages and feeds, which do show it, have it in their own fingerprints
+        path, key = config.root / FOLDER / "build.pickle", settings_key(replace(config, base_url=""))
+        saved, kept = _SAVED.pop(path, ((), None))
         if clean:
-            cache.dirty = set(range(SHARDS))
-            return cache
-        try:
-            stored = _read(cache.path)
-            if stored["format"] == FORMAT and stored["key"] == cache.key:
-                cache.manifests, cache.related = stored["manifests"], stored["related"]
-        except Exception:  # any damage at all means "no cache": rebuilding is always correct
-            pass
+            return cls(path, key, dirty=set(range(SHARDS)))
+        stamp = _stamp(path)
+        if kept is None or kept.key != key:
+            saved = ()
+        elif stamp == saved:
+            return kept
+        same = [i < len(saved) and stamp[i] == saved[i] for i in range(SHARDS + 1)]  # [0] is build.pickle
+        cache = cls(path, key)
+        if same[0] and kept is not None:
+            cache.manifests, cache.related = kept.manifests, kept.related
+        else:
+            try:
+                stored = _read(cache.path)
+                if stored["format"] == FORMAT and stored["key"] == cache.key:
+                    cache.manifests, cache.related = stored["manifests"], stored["related"]
+            except Exception:  # any damage at all means "no cache": rebuilding is always correct
+                pass
+        if kept is not None and any(same[1:]):
+            cache.articles.update((p, e) for p, e in kept.articles.items() if same[1 + shard_of(p)])
         for shard in range(SHARDS):
+            if same[1 + shard]:
+                continue
             try:
                 stored = _read(cache._shard(shard))
                 if stored["format"] == FORMAT and stored["key"] == cache.key:
@@ -211,7 +225,8 @@ class Snapshot:
     """A finished build in one small file: if nothing it read has changed, it is the next build's answer.
 
     `key` hashes the stat of every input file and the settings; `due` is the date of the first
-    future-dated article, after which the same inputs give a different site.
+    future-dated article, after which the same inputs give a different site. The list of outputs
+    (15,000 paths at 10,000 articles) is a file of its own, read only when the key matches.
     """
 
     key: str
@@ -220,9 +235,12 @@ class Snapshot:
     outputs: tuple[str, ...]  # every file the build wrote, relative to the output folder
 
     @classmethod
-    def load(cls, config: SiteConfig, destination: Path) -> Snapshot | None:
+    def load(cls, config: SiteConfig, destination: Path, key: str) -> Snapshot | None:
+        """The last build into `destination`, if it was made from inputs with this `key`."""
         try:
             stored = json.loads((config.root / FOLDER / "snapshots.json").read_text())[str(destination)]
+            if stored["key"] != key:
+                return None
             data, when = stored["report"], datetime.fromisoformat
             report = Report(
                 articles=data["articles"],
@@ -232,7 +250,10 @@ class Snapshot:
                 left_out=tuple(LeftOut(Path(p), t, when(d)) for p, t, d in data["left_out"]),
                 warnings=tuple(BuildWarning(Path(p), line, message) for p, line, message in data["warnings"]),
             )
-            return cls(stored["key"], stored["due"], report, tuple(stored["outputs"]))
+            outputs = json.loads(_outputs_file(config, destination).read_text())
+            if outputs["key"] != key:  # written by a build that did not get to save snapshots.json
+                return None
+            return cls(stored["key"], stored["due"], report, tuple(outputs["outputs"]))
         except Exception:  # missing or damaged: just not a shortcut
             return None
 
@@ -254,12 +275,22 @@ class Snapshot:
                 "left_out": [(str(a.path), a.title, a.date.isoformat()) for a in report.left_out],
                 "warnings": [(str(w.path), w.line, w.message) for w in report.warnings],
             },
-            "outputs": self.outputs,
         }
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(stored))
-        temporary.replace(path)
+        outputs = {"key": self.key, "outputs": self.outputs}
+        _write_text(_outputs_file(config, destination), json.dumps(outputs))
+        _write_text(path, json.dumps(stored))
+
+
+def _outputs_file(config: SiteConfig, destination: Path) -> Path:
+    name = hashlib.sha256(str(destination).encode()).hexdigest()[:16]
+    return config.root / FOLDER / f"outputs-{name}.json"
+
+
+def _write_text(path: Path, text: str) -> None:
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(text)
+    temporary.replace(path)
 
 
 def all_present(folder: Path, files: Iterable[str]) -> bool:

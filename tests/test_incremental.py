@@ -285,3 +285,47 @@ def test_a_long_running_process_hashes_only_the_pages_an_edit_touches(site, monk
     assert "2022/09/story-3/" not in hashed  # no shared tag, not a neighbour
     assert 0 < len(hashed) < 20
     _assert_same_as_cold(site, tmp_path)
+
+
+def test_the_preview_and_the_build_share_what_they_parsed(site, monkeypatch):
+    """The preview overrides base_url, which parsing never reads: neither discards the other's cache."""
+    import digest.read
+    from digest.serve import Preview
+
+    preview = Preview(site / "site.yml", {"base_url": "http://127.0.0.1:1/"}, False, False, print)
+    parsed: list[Path] = []
+    real = digest.read._parse_one
+    monkeypatch.setattr(digest.read, "_parse_one", lambda path: parsed.append(path) or real(path))
+    assert preview.rebuild() is not None
+    MUTATIONS["edit body"](site)
+    _rebuild(site)
+    assert preview.rebuild() is not None
+    assert [path.name for path in parsed] == ["story-5.md"]
+    assert "http://127.0.0.1:1/" in (site / ".digest-cache/preview/sitemap.xml").read_text()
+    assert "http://127.0.0.1:1/" not in (site / "public/sitemap.xml").read_text()
+
+
+def test_after_a_build_in_another_process_only_the_files_it_wrote_are_read(site, monkeypatch):
+    """`digest build` beside the preview rewrites one shard: the preview reloads that, not every article."""
+    import subprocess
+    import sys
+
+    import digest.cache
+    import digest.read
+    from digest.serve import Preview
+
+    preview = Preview(site / "site.yml", {"base_url": "http://127.0.0.1:1/"}, False, False, print)
+    assert preview.rebuild() is not None
+    MUTATIONS["edit body"](site)
+    subprocess.run([sys.executable, "-m", "digest.cli", "build", "-q"], cwd=site, check=True)
+    reads = _count_cache_reads(monkeypatch)
+    parsed: list[Path] = []
+    real = digest.read._parse_one
+    monkeypatch.setattr(digest.read, "_parse_one", lambda path: parsed.append(path) or real(path))
+    assert preview.rebuild() is not None
+    shard = digest.cache.shard_of(str(site / "content/story-5.md"))
+    assert sorted(reads) == sorted(
+        [site / ".digest-cache/build.pickle", site / f".digest-cache/articles-{shard:02d}.pickle"]
+    )
+    assert parsed == []  # the other process parsed the edit; the preview takes it from the shard
+    assert "New facts." in (site / ".digest-cache/preview/2022/09/story-5/index.html").read_text()
