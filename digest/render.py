@@ -92,8 +92,8 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     env.filters["datefmt"] = lambda value, fmt="%B %-d, %Y": value.strftime(fmt)
     env.globals["site"] = config
     # every template and theme file, and the settings: an edit to any of them redoes every page
-    env.globals["theme_key"] = settings_key(config) + tree_key(
-        [config.root / "templates", *theme_dirs(config)]
+    env.globals["theme_key"] = fingerprint(
+        settings_key(config), tree_key([config.root / "templates", *theme_dirs(config)])
     )
     return env
 
@@ -105,7 +105,7 @@ def page_work(
     theme_key = env.globals["theme_key"]
     work = Work()
     for page in pages:
-        mark = fingerprint(theme_key, page.key)  # page.key is computed once per page, then reused
+        mark = theme_key + page.key  # page.key is computed once per page, then reused
         if previous.get(page.path) == mark:
             work.kept.append(Output(page.path, None, page.lastmod, mark))
         else:

@@ -142,6 +142,9 @@ def _unique(indexes: Iterable[int]) -> Iterator[int]:
 
 def _collisions(articles: list[Article]) -> list[DigestError]:
     """Two files claiming one URL, or an article URL that a generated page needs."""
+    urls = {article.url for article in articles}
+    if len(urls) == len(articles) and "" not in urls and not any(u.split("/")[0] in RESERVED for u in urls):
+        return []  # the usual case, seen without sorting 10,000 paths
     errors: list[DigestError] = []
     claimed: dict[str, Article] = {}
     for article in sorted(articles, key=lambda a: a.path.as_posix()):
