@@ -1,8 +1,9 @@
 """`digest serve`: a live-reload preview, a thin adapter around the `livereload` package.
 
 The preview is built with the same incremental build as `digest build`, into .digest-cache/preview/.
-Watching and debouncing are ours (livereload notices one file per poll and drops reloads for 3 s);
-livereload serves the files, injects its script and tells the open tabs to reload.
+Watching is ours (livereload notices one file per poll and drops reloads for 3 s): the operating
+system reports saves through `watchfiles`; livereload serves the files, injects its script and
+tells the open tabs to reload.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ import errno
 import gc
 import html
 import logging
-import os
 import socket
+import threading
 import time
 import webbrowser
 from collections.abc import Callable
@@ -22,59 +23,19 @@ from pathlib import Path
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler, StaticFileHandler
 from livereload.watcher import Watcher
 from tornado import ioloop, web
+from watchfiles import DefaultFilter, watch
 
 from .build import Report, build
 from .cache import FOLDER
 from .config import SiteConfig, load_config
 from .errors import BuildError, DigestError
 
-POLL_MS = 150  # how often the watched files are checked
-QUIET_S = 0.2  # a burst of saves (write temp file, rename) settles within this
+POLL_MS = 150  # how often site.yml and the watched folders' existence are checked
+QUIET_MS = 50  # a burst of saves (write temp file, rename) has settled after this long without events
 SETTLE_S = 1.0  # after a rebuild, memory is tidied once the browser has reloaded
 HEAD_END, BODY_END = b"</head>", b"</body>"
 PORTS_TRIED = 20
 NOTHING_YET = b"<!DOCTYPE html><html lang=en><head><title>digest preview</title></head><body></body></html>"
-
-
-@dataclass(slots=True)
-class Debouncer:
-    """Turns a burst of changes into one rebuild, once the files have been quiet for `quiet` seconds."""
-
-    quiet: float = QUIET_S
-    last_change: float | None = None
-
-    def changed(self, now: float) -> None:
-        self.last_change = now
-
-    def due(self, now: float) -> bool:
-        """True once per burst, when it has settled."""
-        if self.last_change is None or now - self.last_change < self.quiet:
-            return False
-        self.last_change = None
-        return True
-
-
-def snapshot(paths: list[Path], skip: tuple[Path, ...]) -> dict[str, tuple[int, int]]:
-    """(mtime, size) of every file under `paths`: comparing two snapshots finds saves, renames, deletes."""
-    found: dict[str, tuple[int, int]] = {}
-    stack = [p for p in paths if p.exists()]
-    skipped = {str(p) for p in skip}
-    while stack:
-        path = stack.pop()
-        if path.is_file():
-            stat = path.stat()
-            found[str(path)] = (stat.st_mtime_ns, stat.st_size)
-            continue
-        with os.scandir(path) as entries:
-            for entry in entries:
-                if entry.path in skipped:
-                    continue
-                if entry.is_dir(follow_symlinks=True):
-                    stack.append(Path(entry.path))
-                elif entry.is_file():
-                    stat = entry.stat()
-                    found[entry.path] = (stat.st_mtime_ns, stat.st_size)
-    return found
 
 
 @dataclass(slots=True)
@@ -119,15 +80,14 @@ class Preview:
             self.say("the preview shows these errors until the next good save")
         self.errors = errors
 
-    def watched(self, config: SiteConfig) -> list[Path]:
-        """What a save can change the site through: content, settings, templates, theme, static files."""
-        return [
+    def folders(self, config: SiteConfig) -> tuple[Path, ...]:
+        """The folders a save can change the site through: content, templates, static files, theme."""
+        return (
             config.content_path,
-            self.config_path,
             config.root / "templates",
             config.root / config.static_dir,
             config.root / "themes" / config.theme,
-        ]
+        )
 
     def overlay(self) -> bytes:
         """The error panel shown over every page while the last save is broken."""
@@ -140,6 +100,87 @@ class Preview:
             f'<ul style="padding-left:1.2rem">{items}</ul><p style="color:#ccc">Fix the file and save: this '
             "page reloads by itself. The pages behind this panel are from the last good build.</p></div>"
         ).encode()
+
+
+@dataclass(slots=True)
+class Watch:
+    """Turns saves into rebuilds: one rebuild per burst of changes, and one more for any made meanwhile.
+
+    The operating system reports changes inside the watched folders (inotify on Linux, through
+    watchfiles), so an idle preview costs nothing even at 10,000 files. A timer checks by stat the
+    few things a folder watch cannot see: site.yml itself, and watched folders appearing or going.
+    """
+
+    preview: Preview
+    rebuild: Callable[[], None]
+    config_stat: tuple[int, int] | None = None
+    candidates: tuple[Path, ...] = ()  # the folders site.yml names, whether they exist or not
+    ignored: tuple[str, ...] = ()  # folders digest writes into, in case a watched folder holds them
+    folders: tuple[Path, ...] | None = None  # those watched now: the candidates that exist
+    stop: threading.Event | None = None
+    wanted: bool = False
+
+    def check(self) -> None:
+        """The timer: a new site.yml, or a folder come or gone, asks for a rebuild."""
+        starting = self.folders is None
+        try:
+            stat = self.preview.config_path.stat()
+            config_stat: tuple[int, int] | None = (stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            config_stat = None
+        settings = config_stat != self.config_stat
+        if settings:
+            self.config_stat = config_stat
+            self._read_settings()
+        folders = tuple(folder for folder in self.candidates if folder.is_dir())
+        if settings or folders != self.folders:
+            self.folders = folders
+            self._restart(folders)
+            if not starting:
+                self.changed()
+
+    def changed(self) -> None:
+        """Ask for a rebuild; asks made before it starts are one rebuild."""
+        if not self.wanted:
+            self.wanted = True
+            ioloop.IOLoop.current().add_callback(self._run)
+
+    def _run(self) -> None:
+        self.wanted = False  # a change from now on asks for another rebuild
+        self.rebuild()
+
+    def _read_settings(self) -> None:
+        try:
+            config = load_config(self.preview.config_path)
+        except DigestError:
+            return  # the rebuild shows the error; the folders stay the last good ones
+        self.candidates = self.preview.folders(config)
+        self.ignored = (str(config.root / FOLDER), str(config.output_path))
+
+    def _restart(self, folders: tuple[Path, ...]) -> None:
+        if self.stop is not None:
+            self.stop.set()
+        self.stop = threading.Event()
+        if folders:
+            loop = ioloop.IOLoop.current()
+            args = (folders, self.ignored, self.stop, lambda: loop.add_callback(self.changed))
+            threading.Thread(target=_watch, args=args, name="digest-watch", daemon=True).start()
+
+
+def _watch(
+    folders: tuple[Path, ...], ignored: tuple[str, ...], stop: threading.Event, changed: Callable[[], None]
+) -> None:
+    """In its own thread: call `changed` for every batch of changes, once QUIET_MS pass without another.
+
+    A daemon thread, so Ctrl-C never waits for it.
+    """
+    try:
+        for _batch in watch(
+            *folders, watch_filter=DefaultFilter(ignore_paths=ignored), step=QUIET_MS, stop_event=stop
+        ):
+            changed()
+    except OSError:
+        pass  # a watched folder went away; the timer sees it and watches what is left
 
 
 def settle_memory() -> None:
@@ -224,39 +265,28 @@ def serve(
         say(f"port {port} is busy; using {actual} instead")
     url = f"http://{f'[{host}]' if ':' in host else host}:{actual}/"
     preview = Preview(config_path, {"base_url": url}, drafts, future, say)
-    report = preview.rebuild()
-    if report:
-        say(f"built {report.articles} articles in {report.seconds:.2f} s")
-    settle_memory()
     preview.output.mkdir(parents=True, exist_ok=True)  # served even when the first build failed
     _application(preview, actual).listen(actual, address=host)
-    say(f"previewing at {url} — edits show up by themselves; Ctrl-C stops")
-    if open_browser:
-        webbrowser.open(url)
-    root = config_path.resolve().parent
-    skip = (root / FOLDER, root / "public")
-    try:
-        watched = preview.watched(load_config(config_path))
-    except DigestError:
-        watched = [root]
-    debouncer = Debouncer()
-    last = snapshot(watched, skip)
 
-    def poll() -> None:
-        nonlocal last, watched
-        now = time.monotonic()
-        current = snapshot(watched, skip)
-        if current != last:
-            last = current
-            debouncer.changed(now)
-        if debouncer.due(now):
-            started = time.perf_counter()
-            report = preview.rebuild()
-            if report:
-                say(f"rebuilt: {report.written} files changed in {time.perf_counter() - started:.2f} s")
-                watched = preview.watched(load_config(config_path))
-            LiveReloadHandler.reload_waiters()
-            ioloop.IOLoop.current().call_later(SETTLE_S, settle_memory)
+    def start() -> None:
+        report = preview.rebuild()
+        if report:
+            say(f"built {report.articles} articles in {report.seconds:.2f} s")
+        say(f"previewing at {url} — edits show up by themselves; Ctrl-C stops")
+        if open_browser:
+            webbrowser.open(url)
+        settle_memory()
 
-    ioloop.PeriodicCallback(poll, POLL_MS).start()
+    def rebuild() -> None:
+        started = time.perf_counter()
+        report = preview.rebuild()
+        if report:
+            say(f"rebuilt: {report.written} files changed in {time.perf_counter() - started:.2f} s")
+        LiveReloadHandler.reload_waiters()
+        ioloop.IOLoop.current().call_later(SETTLE_S, settle_memory)
+
+    watch = Watch(preview, rebuild)
+    watch.check()  # watching starts before the first build, so a save made during it is not missed
+    ioloop.PeriodicCallback(watch.check, POLL_MS).start()
+    ioloop.IOLoop.current().add_callback(start)
     ioloop.IOLoop.current().start()

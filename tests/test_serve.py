@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import shutil
 import signal
 import socket
 import subprocess
@@ -24,34 +26,45 @@ from digest.pages import plan_site
 from digest.parallel import run_tasks
 from digest.read import read_articles
 from digest.render import make_environment, page_work
-from digest.serve import Debouncer, Preview, free_port, snapshot
+from digest.serve import Preview, Watch, free_port
 from digest.site import build_site
 
 
-def test_a_burst_of_saves_makes_one_rebuild():
-    debouncer = Debouncer(quiet=0.2)
-    assert not debouncer.due(0.0)
-    for moment in (0.0, 0.05, 0.1, 0.25):  # write temp file, rename, touch, save again
-        debouncer.changed(moment)
-        assert not debouncer.due(moment + 0.1)
-    assert debouncer.due(0.46)
-    assert not debouncer.due(0.5)  # once per burst
-    debouncer.changed(1.0)
-    assert debouncer.due(1.3)
+def test_saves_folders_and_settings_each_make_one_rebuild(tmp_path):
+    """The OS reports saves (no polling of 10,000 files); a burst of them is one rebuild."""
+    root = _site(tmp_path, 2)
+    preview = Preview(root / "site.yml", {"base_url": "http://127.0.0.1:1/"}, False, False, lambda _: None)
+    rebuilds: list[str] = []
 
+    async def settled(what: str, seconds: float = 1.0) -> list[str]:
+        rebuilds.append(f"-- {what}")
+        await asyncio.sleep(seconds)
+        return rebuilds[rebuilds.index(f"-- {what}") + 1 :]
 
-def test_snapshot_sees_saves_renames_and_deletes(tmp_path):
-    write_files(tmp_path, {"content/a.md": "a", "content/sub/b.md": "b", "skip/c.md": "c"})
-    first = snapshot([tmp_path], skip=(tmp_path / "skip",))
-    assert sorted(Path(p).name for p in first) == ["a.md", "b.md"]
-    (tmp_path / "content/a.md").write_text("longer")
-    second = snapshot([tmp_path], skip=(tmp_path / "skip",))
-    assert second != first
-    (tmp_path / "content/sub/b.md").rename(tmp_path / "content/sub/c.md")
-    third = snapshot([tmp_path], skip=(tmp_path / "skip",))
-    assert sorted(Path(p).name for p in third) == ["a.md", "c.md"]
-    (tmp_path / "skip/c.md").write_text("ignored")
-    assert snapshot([tmp_path], skip=(tmp_path / "skip",)) == third
+    async def scenario() -> None:
+        watch = Watch(preview, lambda: rebuilds.append("rebuild"))
+        watch.check()
+        assert await settled("idle") == []
+        for n in range(5):  # write, rename, touch: what editors do in one save
+            (root / "content/s1.md").write_text(article("Story 1", "2022-09-01T10:00:00Z", body=f"v{n}"))
+        assert await settled("burst") == ["rebuild"]
+        (root / "templates").mkdir()
+        watch.check()  # the timer: a watched folder appeared
+        assert await settled("folder", 0.5) == ["rebuild"]
+        (root / "templates/article.html").write_text("{% extends 'base.html' %}")
+        assert await settled("file in the new folder") == ["rebuild"]
+        (root / "site.yml").write_text(SITE_YML + "per_page: 3\n")
+        watch.check()
+        assert await settled("settings", 0.5) == ["rebuild"]
+        shutil.rmtree(root / "templates")
+        watch.check()
+        assert "rebuild" in await settled("folder gone")
+        (root / "content/s2.md").unlink()
+        assert await settled("still watching content") == ["rebuild"]
+        assert watch.stop is not None
+        watch.stop.set()
+
+    asyncio.run(scenario())
 
 
 def test_a_busy_port_moves_to_the_next_free_one():
