@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property, partial
 from typing import Any
+from xml.sax.saxutils import escape
 
 from .config import SiteConfig
 from .keys import fingerprint
 from .metadata import article_data, home_data
 from .model import Article, Site, Term, Year
 from .reuse import Reuse, start
-from .urls import output_file
+from .urls import encoded, output_file
 
 PAGE_WINDOW = 2  # page links shown either side of the current one
 LABELS = {"tags": "Stories tagged {}", "sources": "Stories from {}", "locations": "Stories datelined {}"}
@@ -65,6 +66,11 @@ class Page:
     @cached_property
     def path(self) -> str:
         return output_file(self.info.url)
+
+    @cached_property
+    def loc(self) -> str:
+        """The page's URL as the sitemap writes it after `base_url`: percent-encoded, then XML-escaped."""
+        return escape(encoded(self.info.url))
 
     @cached_property
     def stamp(self) -> str | None:

@@ -18,10 +18,11 @@ def render_sitemap(config: SiteConfig, pages: list[Page]) -> list[Output]:
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
+    root = escape(config.base_url)  # escaping is per character: the root, then each page's own part
     for page in sorted(pages, key=lambda p: p.path):
         if page.path in NOT_LISTED:
             continue
-        lines.append(f"  <url><loc>{escape(absolute_url(config.base_url, page.info.url))}</loc>")
+        lines.append(f"  <url><loc>{root}{page.loc}</loc>")
         if page.stamp is not None:
             lines.append(f"    <lastmod>{page.stamp}</lastmod>")
         lines.append("  </url>")

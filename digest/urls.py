@@ -74,7 +74,12 @@ def absolute_url(base_url: str, target: str) -> str:
     """The absolute URL of a site-relative target under `base_url` (for feeds, canonical links)."""
     if is_external(target):
         return target
-    return base_url + _quoted(target.lstrip("/"))
+    return base_url + encoded(target)
+
+
+def encoded(target: str) -> str:
+    """A site-relative target as it follows `base_url` in an absolute URL: percent-encoded."""
+    return _quoted(target.lstrip("/"))
 
 
 def root_url(base_url: str, target: str) -> str:
