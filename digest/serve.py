@@ -31,7 +31,7 @@ from .config import SiteConfig, load_config
 from .errors import BuildError, DigestError
 
 POLL_MS = 150  # how often site.yml and the watched folders' existence are checked
-QUIET_MS = 50  # a burst of saves (write temp file, rename) has settled after this long without events
+QUIET_MS = 30  # a burst of saves (write temp file, rename) has settled after this long without events
 SETTLE_S = 1.0  # after a rebuild, memory is tidied once the browser has reloaded
 HEAD_END, BODY_END = b"</head>", b"</body>"
 PORTS_TRIED = 20
