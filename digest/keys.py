@@ -88,8 +88,9 @@ def fingerprint(*parts: Any) -> str:
             update(f"{kind.__name__}:{value!r}\0".encode())
         elif kind is tuple or kind is list:
             update(b"[%d" % len(value))
-            if value and all(type(item) is Article for item in value):  # a list page's stories: in one go
-                update("".join(map(_token, value)).encode())
+            if value and type(value[0]) is Article and set(map(type, value)) == {Article}:
+                # a list page's stories, in one go: per story, what _token gives
+                update("".join([f"A{a.digest}{a.url}{a.scheduled}" for a in value]).encode())
             else:
                 stack += value
         elif kind is dict:
