@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from itertools import chain
 from pathlib import Path
 
-from .cache import Cache, Manifest, Snapshot, all_present
+from .cache import Cache, Manifest
 from .config import SiteConfig
 from .errors import BuildError, DigestError
 from .feeds import feed_work
@@ -22,6 +22,7 @@ from .read import Progress, content_files, read_articles
 from .render import make_environment, page_work, theme_dirs
 from .site import build_site
 from .sitemap import render_sitemap
+from .snapshot import Snapshot, all_present
 from .write import Staging, write_site
 
 
@@ -60,7 +61,7 @@ def build(
         if reading.errors or collisions:
             raise BuildError(reading.errors + collisions)
         pages = plan_site(config, site)
-        previous = cache.manifests.get(str(destination), Manifest())
+        previous = cache.manifest(destination)
         kept = _kept_pages(previous, destination)
         page_jobs, feed_jobs = page_work(config, env, pages, kept), feed_work(config, site, kept)
         todo = [*feed_jobs.todo, *page_jobs.todo]  # feeds first: the slowest renders, spread over the workers
@@ -75,8 +76,7 @@ def build(
     except BaseException:
         cache.save()  # what did parse need not be parsed again after the fix (and a shard writer is reaped)
         raise
-    cache.changed = cache.changed or manifest != previous
-    cache.manifests[str(destination)] = manifest
+    cache.record(destination, manifest)
     cache.save()
     report = Report(
         articles=len(site.articles),

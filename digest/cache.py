@@ -7,24 +7,20 @@ deleting the folder only makes the next build a cold one.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import pickle
 import threading
 import zlib
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from .config import SiteConfig
-from .errors import BuildWarning
-from .keys import FileState, settings_key
-from .model import Compact, LeftOut, Report, Site
+from .keys import FileState, Stat, file_stat, settings_key
+from .model import Compact, Site
 
 FOLDER = ".digest-cache"
-FORMAT = 4  # bump when the pickled shapes change
+FORMAT = 5  # bump when the pickled shapes change
 
 
 @dataclass(slots=True)
@@ -55,13 +51,18 @@ class Cache:
     Parsed articles live in SHARDS files by path, so saving after one edit rewrites one small file,
     not every article's HTML. A shard is only ever a source of candidates: an entry is used only when
     its file's stat or hash still matches, so a shard left from an interrupted save does no harm.
+    Each output folder's manifest has a file of its own, written only by a build of that folder: the
+    preview never overwrites what `digest build` recorded about public/, nor the other way round.
     """
 
     path: Path
     key: str
     articles: dict[str, Cached] = field(default_factory=dict)
-    manifests: dict[str, Manifest] = field(default_factory=dict)  # per output folder (build, preview)
-    changed: bool = False  # whether save() has anything new to write
+    manifests: dict[str, Manifest] = field(default_factory=dict)  # per output folder, read when asked for
+    seen: dict[str, Stat | None] = field(default_factory=dict)  # each manifest file's stat when read/written
+    unsaved: set[str] = field(default_factory=set)  # manifests to write
+    clean: bool = False  # ignore what is on disk
+    changed: bool = False  # whether the related-stories map has to be written
     dirty: set[int] = field(default_factory=set)  # article shards to rewrite
     related: tuple[str, dict[str, tuple[str, ...]]] | None = None  # last related-stories map, by key
     writer: int | None = None  # a forked child writing article shards, waited for by save()
@@ -79,21 +80,25 @@ class Cache:
         path, key = config.root / FOLDER / "build.pickle", settings_key(replace(config, base_url=""))
         saved, kept = _SAVED.pop(path, ((), None))
         if clean:
-            return cls(path, key, dirty=set(range(SHARDS)))
+            return cls(path, key, dirty=set(range(SHARDS)), clean=True)
         stamp = _stamp(path)
-        if kept is None or kept.key != key:
-            saved = ()
-        elif stamp == saved:
+        if kept is not None and kept.key == key:
+            kept.keep_manifests()
+        else:
+            saved, kept = (), None
+        if kept is not None and stamp == saved:
             return kept
         same = [i < len(saved) and stamp[i] == saved[i] for i in range(SHARDS + 1)]  # [0] is build.pickle
         cache = cls(path, key)
+        if kept is not None:
+            cache.manifests, cache.seen = kept.manifests, kept.seen
         if same[0] and kept is not None:
-            cache.manifests, cache.related = kept.manifests, kept.related
+            cache.related = kept.related
         else:
             try:
                 stored = _read(cache.path)
                 if stored["format"] == FORMAT and stored["key"] == cache.key:
-                    cache.manifests, cache.related = stored["manifests"], stored["related"]
+                    cache.related = stored["related"]
             except Exception:  # any damage at all means "no cache": rebuilding is always correct
                 pass
         if kept is not None and any(same[1:]):
@@ -108,6 +113,31 @@ class Cache:
             except Exception:
                 cache.dirty.add(shard)
         return cache
+
+    def manifest(self, destination: Path) -> Manifest:
+        """What the last build wrote into `destination`; an empty manifest when nothing is known."""
+        name = str(destination)
+        if name not in self.manifests and not self.clean:
+            file = self._manifest_path(name)
+            self.seen[name] = _file_stamp(file)
+            try:
+                stored = _read(file)
+                if stored["format"] == FORMAT and stored["key"] == self.key:
+                    self.manifests[name] = stored["manifest"]
+            except Exception:
+                pass
+        return self.manifests.get(name, Manifest())
+
+    def record(self, destination: Path, manifest: Manifest) -> None:
+        """Remember what this build wrote into `destination`, to be saved with the cache."""
+        if self.manifests.get(str(destination)) != manifest:
+            self.manifests[str(destination)] = manifest
+            self.unsaved.add(str(destination))
+
+    def keep_manifests(self) -> None:
+        """Forget the manifests in memory whose file another process has written since."""
+        for name in [n for n in self.manifests if _file_stamp(self._manifest_path(n)) != self.seen.get(n)]:
+            del self.manifests[name]
 
     def remember_related(self, site: Site) -> None:
         """Keep the related-stories map by URL, for the next build to reuse when nothing it uses changed."""
@@ -147,19 +177,21 @@ class Cache:
         if self.writer is not None:
             os.waitpid(self.writer, 0)
             self.writer = None
-        if self.changed or self.dirty or not self.path.is_file():
-            self._write_all()
-        self.changed = False
+        if self.changed or self.dirty or self.unsaved or not self.path.is_file():
+            cache_folder(self.path.parent.parent)
+            self._write_shards()
+            for name in sorted(self.unsaved):
+                file = self._manifest_path(name)
+                _write(file, {"format": FORMAT, "key": self.key, "manifest": self.manifests[name]})
+                self.seen[name] = _file_stamp(file)
+            self.unsaved.clear()
+            if self.changed or not self.path.is_file():
+                _write(self.path, {"format": FORMAT, "key": self.key, "related": self.related})
+        self.changed = self.clean = False
         _SAVED[self.path] = (_stamp(self.path), self)
 
-    def _write_all(self) -> None:
-        self.manifests = {k: m for k, m in self.manifests.items() if Path(k).is_dir()}
-        cache_folder(self.path.parent.parent)
-        self._write_shards()
-        _write(
-            self.path,
-            {"format": FORMAT, "key": self.key, "manifests": self.manifests, "related": self.related},
-        )
+    def _manifest_path(self, destination: str) -> Path:
+        return self.path.with_name(f"manifest-{hashlib.sha256(destination.encode()).hexdigest()[:16]}.pickle")
 
     def _write_shards(self) -> None:
         entries: dict[int, dict[str, Cached]] = {shard: {} for shard in self.dirty}
@@ -178,16 +210,16 @@ SHARDS = 32
 _SAVED: dict[Path, tuple[Any, Cache]] = {}  # per site: the cache this process last saved, and its files' stat
 
 
-def _stamp(path: Path) -> tuple[tuple[int, int] | None, ...]:
+def _stamp(path: Path) -> tuple[Stat | None, ...]:
     """The stat of the cache's files: equal to what a save recorded means nobody else has written them."""
-    found = []
-    for file in (path, *(_shard_path(path, n) for n in range(SHARDS))):
-        try:
-            stat = file.stat()
-            found.append((stat.st_mtime_ns, stat.st_size))
-        except OSError:
-            found.append(None)
-    return tuple(found)
+    return tuple(_file_stamp(file) for file in (path, *(_shard_path(path, n) for n in range(SHARDS))))
+
+
+def _file_stamp(path: Path) -> Stat | None:
+    try:
+        return file_stat(path)
+    except OSError:
+        return None
 
 
 def _shard_path(path: Path, number: int) -> Path:
@@ -218,85 +250,3 @@ def _write(path: Path, data: Any) -> None:
     with temporary.open("wb") as handle:
         pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
     temporary.replace(path)
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    """A finished build in one small file: if nothing it read has changed, it is the next build's answer.
-
-    `key` hashes the stat of every input file and the settings; `due` is the date of the first
-    future-dated article, after which the same inputs give a different site. The list of outputs
-    (15,000 paths at 10,000 articles) is a file of its own, read only when the key matches.
-    """
-
-    key: str
-    due: str | None
-    report: Report
-    outputs: tuple[str, ...]  # every file the build wrote, relative to the output folder
-
-    @classmethod
-    def load(cls, config: SiteConfig, destination: Path, key: str) -> Snapshot | None:
-        """The last build into `destination`, if it was made from inputs with this `key`."""
-        try:
-            stored = json.loads((config.root / FOLDER / "snapshots.json").read_text())[str(destination)]
-            if stored["key"] != key:
-                return None
-            data, when = stored["report"], datetime.fromisoformat
-            report = Report(
-                articles=data["articles"],
-                files=data["files"],
-                written=data["written"],
-                seconds=data["seconds"],
-                left_out=tuple(LeftOut(Path(p), t, when(d)) for p, t, d in data["left_out"]),
-                warnings=tuple(BuildWarning(Path(p), line, message) for p, line, message in data["warnings"]),
-            )
-            outputs = json.loads(_outputs_file(config, destination).read_text())
-            if outputs["key"] != key:  # written by a build that did not get to save snapshots.json
-                return None
-            return cls(stored["key"], stored["due"], report, tuple(outputs["outputs"]))
-        except Exception:  # missing or damaged: just not a shortcut
-            return None
-
-    def save(self, config: SiteConfig, destination: Path) -> None:
-        path = config.root / FOLDER / "snapshots.json"
-        try:
-            stored = json.loads(path.read_text())
-        except Exception:
-            stored = {}
-        report = self.report
-        stored[str(destination)] = {
-            "key": self.key,
-            "due": self.due,
-            "report": {
-                "articles": report.articles,
-                "files": report.files,
-                "written": report.written,
-                "seconds": report.seconds,
-                "left_out": [(str(a.path), a.title, a.date.isoformat()) for a in report.left_out],
-                "warnings": [(str(w.path), w.line, w.message) for w in report.warnings],
-            },
-        }
-        path.parent.mkdir(parents=True, exist_ok=True)
-        outputs = {"key": self.key, "outputs": self.outputs}
-        _write_text(_outputs_file(config, destination), json.dumps(outputs))
-        _write_text(path, json.dumps(stored))
-
-
-def _outputs_file(config: SiteConfig, destination: Path) -> Path:
-    name = hashlib.sha256(str(destination).encode()).hexdigest()[:16]
-    return config.root / FOLDER / f"outputs-{name}.json"
-
-
-def _write_text(path: Path, text: str) -> None:
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(text)
-    temporary.replace(path)
-
-
-def all_present(folder: Path, files: Iterable[str]) -> bool:
-    """Whether every one of these files is still in `folder` (a deleted output file means a real rebuild).
-
-    One stat per file: several times faster than walking an output of one folder per page.
-    """
-    isfile = os.path.isfile  # on strings: a Path per file would cost more than the stat
-    return all(isfile(f"{folder}/{name}") for name in files)
