@@ -83,7 +83,7 @@ class Cache:
             return cls(path, key, dirty=set(range(SHARDS)), clean=True)
         stamp = _stamp(path)
         if kept is not None and kept.key == key:
-            kept.keep_manifests()
+            kept._drop_stale_manifests()
         else:
             saved, kept = (), None
         if kept is not None and stamp == saved:
@@ -134,7 +134,7 @@ class Cache:
             self.manifests[str(destination)] = manifest
             self.unsaved.add(str(destination))
 
-    def keep_manifests(self) -> None:
+    def _drop_stale_manifests(self) -> None:
         """Forget the manifests in memory whose file another process has written since."""
         for name in [n for n in self.manifests if _file_stamp(self._manifest_path(n)) != self.seen.get(n)]:
             del self.manifests[name]
