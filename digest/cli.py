@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -201,5 +202,17 @@ def _relative(path: Path) -> Path:
         return path
 
 
+def run() -> None:
+    """The console script: `main`, then exit without a last garbage collection.
+
+    At exit Python collects once more over everything still alive; after a build of 10,000 articles
+    that is the whole site model, about half a second spent freeing memory the OS takes back anyway.
+    Frozen objects are left out of that collection (files and worker processes are closed by then).
+    """
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

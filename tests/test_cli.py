@@ -108,3 +108,15 @@ def test_reads_a_unicode_dateline_page(make_site):
     root = make_site({"content/a.md": article("A", "2022-09-01T10:00:00Z", location="'São Paulo, Brazil'")})
     run("build", cwd=root)
     assert page(root, "locations/sao-paulo-brazil/").xpath("//h1")
+
+
+def test_the_console_script_exits_with_the_build_status(tmp_path):
+    """`digest` runs `main` and exits with its status, skipping only the last garbage collection."""
+    import subprocess
+    import sys
+
+    (tmp_path / "site.yml").write_text("title: [broken\n")
+    command = [sys.executable, "-m", "digest.cli", "build"]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert done.returncode == 1
+    assert "site.yml:1" in done.stderr

@@ -34,7 +34,7 @@ def test_wheel_ships_the_default_theme(tmp_path):
     for needed in [*templates, "static/style.css", "static/favicon.svg", "static/favicon.png"]:
         assert f"digest/themes/default/{needed}" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "digest = digest.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "digest = digest.cli:run" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
 def test_default_theme_is_light():
