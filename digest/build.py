@@ -22,7 +22,7 @@ from .read import Progress, content_files, read_articles
 from .render import make_environment, page_work, theme_dirs
 from .site import build_site
 from .sitemap import render_sitemap
-from .snapshot import Snapshot, all_present
+from .snapshot import Snapshot, present_in
 from .write import Staging, write_site
 
 
@@ -99,7 +99,7 @@ def _unchanged(config: SiteConfig, destination: Path, key: str, now: datetime) -
         return None
     if snapshot.due is not None and datetime.fromisoformat(snapshot.due) <= now:
         return None
-    if not all_present(destination, snapshot.outputs):
+    if not all(map(present_in(destination), snapshot.outputs)):
         return None
     return replace(snapshot.report, written=0)
 
@@ -116,8 +116,8 @@ def _kept_pages(manifest: Manifest, destination: Path) -> dict[str, str]:
     """Fingerprints of pages the last build wrote here and that are still on disk."""
     if manifest.destination != str(destination):
         return {}
-    isfile = os.path.isfile  # on strings: a Path per page would cost more than the stat
-    return {path: key for path, key in manifest.pages.items() if isfile(f"{destination}/{path}")}
+    present = present_in(destination)
+    return {path: key for path, key in manifest.pages.items() if present(path)}
 
 
 def build_now() -> datetime:

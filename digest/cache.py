@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import SiteConfig
-from .keys import FileState, Stat, file_stat, settings_key
+from .keys import FileState, Stat, settings_key, stat_if_present
 from .model import Compact, Site
 
 FOLDER = ".digest-cache"
@@ -119,7 +119,7 @@ class Cache:
         name = str(destination)
         if name not in self.manifests and not self.clean:
             file = self._manifest_path(name)
-            self.seen[name] = _file_stamp(file)
+            self.seen[name] = stat_if_present(file)
             try:
                 stored = _read(file)
                 if stored["format"] == FORMAT and stored["key"] == self.key:
@@ -136,7 +136,9 @@ class Cache:
 
     def _drop_stale_manifests(self) -> None:
         """Forget the manifests in memory whose file another process has written since."""
-        for name in [n for n in self.manifests if _file_stamp(self._manifest_path(n)) != self.seen.get(n)]:
+        for name in [
+            n for n in self.manifests if stat_if_present(self._manifest_path(n)) != self.seen.get(n)
+        ]:
             del self.manifests[name]
 
     def remember_related(self, site: Site) -> None:
@@ -183,7 +185,7 @@ class Cache:
             for name in sorted(self.unsaved):
                 file = self._manifest_path(name)
                 _write(file, {"format": FORMAT, "key": self.key, "manifest": self.manifests[name]})
-                self.seen[name] = _file_stamp(file)
+                self.seen[name] = stat_if_present(file)
             self.unsaved.clear()
             if self.changed or not self.path.is_file():
                 _write(self.path, {"format": FORMAT, "key": self.key, "related": self.related})
@@ -191,7 +193,7 @@ class Cache:
         _SAVED[self.path] = (_stamp(self.path), self)
 
     def _manifest_path(self, destination: str) -> Path:
-        return self.path.with_name(f"manifest-{hashlib.sha256(destination.encode()).hexdigest()[:16]}.pickle")
+        return per_output(self.path.parent, "manifest", destination, ".pickle")
 
     def _write_shards(self) -> None:
         entries: dict[int, dict[str, Cached]] = {shard: {} for shard in self.dirty}
@@ -212,14 +214,7 @@ _SAVED: dict[Path, tuple[Any, Cache]] = {}  # per site: the cache this process l
 
 def _stamp(path: Path) -> tuple[Stat | None, ...]:
     """The stat of the cache's files: equal to what a save recorded means nobody else has written them."""
-    return tuple(_file_stamp(file) for file in (path, *(_shard_path(path, n) for n in range(SHARDS))))
-
-
-def _file_stamp(path: Path) -> Stat | None:
-    try:
-        return file_stat(path)
-    except OSError:
-        return None
+    return tuple(stat_if_present(file) for file in (path, *(_shard_path(path, n) for n in range(SHARDS))))
 
 
 def _shard_path(path: Path, number: int) -> Path:
@@ -246,7 +241,16 @@ def _read(path: Path) -> Any:
 
 
 def _write(path: Path, data: Any) -> None:
+    write_atomically(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write through a temporary file and a rename: an interrupted write leaves the old file or none."""
     temporary = path.with_suffix(".tmp")
-    with temporary.open("wb") as handle:
-        pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    temporary.write_bytes(data)
     temporary.replace(path)
+
+
+def per_output(folder: Path, kind: str, destination: str, suffix: str) -> Path:
+    """The file in the cache `folder` holding one output folder's `kind` of record."""
+    return folder / f"{kind}-{hashlib.sha256(destination.encode()).hexdigest()[:16]}{suffix}"

@@ -37,6 +37,14 @@ def file_stat(path: str | Path) -> Stat:
     return stat.st_mtime_ns, stat.st_size
 
 
+def stat_if_present(path: str | Path) -> Stat | None:
+    """`file_stat`, or None for a file that is not there."""
+    try:
+        return file_stat(path)
+    except OSError:
+        return None
+
+
 def inputs_key(theme_key: str, options: str, files: dict[str, Stat]) -> str:
     """A hash of the settings, the theme and each input file's (mtime_ns, size): equal means nothing to do."""
     return hashlib.sha256(f"{theme_key}\n{options}\n{list(files.items())!r}".encode()).hexdigest()
@@ -83,14 +91,13 @@ def fingerprint(*parts: Any) -> str:
         value = stack.pop()
         kind = type(value)
         if kind is Article:
-            update(_token(value).encode())
+            update(_tokens((value,)))
         elif kind in _PLAIN:
             update(f"{kind.__name__}:{value!r}\0".encode())
         elif kind is tuple or kind is list:
             update(b"[%d" % len(value))
             if value and type(value[0]) is Article and set(map(type, value)) == {Article}:
-                # a list page's stories, in one go: per story, what _token gives
-                update("".join([f"A{a.digest}{a.url}{a.scheduled}" for a in value]).encode())
+                update(_tokens(value))  # a list page's stories, in one go
             else:
                 stack += value
         elif kind is dict:
@@ -106,6 +113,6 @@ def fingerprint(*parts: Any) -> str:
     return digest.hexdigest()
 
 
-def _token(article: Article) -> str:
-    """What a page's fingerprint takes from an article: its file's hash and what the build decided."""
-    return f"A{article.digest}{article.url}{article.scheduled}"
+def _tokens(articles: tuple[Article, ...] | list[Article]) -> bytes:
+    """What a page's fingerprint takes from articles: each one's file hash and what the build decided."""
+    return "".join([f"A{a.digest}{a.url}{a.scheduled}" for a in articles]).encode()

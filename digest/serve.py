@@ -29,6 +29,7 @@ from .build import Report, build
 from .cache import FOLDER
 from .config import SiteConfig, load_config
 from .errors import BuildError, DigestError
+from .keys import Stat, stat_if_present
 
 POLL_MS = 150  # how often site.yml and the watched folders' existence are checked
 QUIET_MS = 30  # a burst of saves (write temp file, rename) has settled after this long without events
@@ -113,7 +114,7 @@ class Watch:
 
     preview: Preview
     rebuild: Callable[[], None]
-    config_stat: tuple[int, int] | None = None
+    config_stat: Stat | None = None
     candidates: tuple[Path, ...] = ()  # the folders site.yml names, whether they exist or not
     ignored: tuple[str, ...] = ()  # folders digest writes into, in case a watched folder holds them
     folders: tuple[Path, ...] | None = None  # those watched now: the candidates that exist
@@ -123,11 +124,7 @@ class Watch:
     def check(self) -> None:
         """The timer: a new site.yml, or a folder come or gone, asks for a rebuild."""
         starting = self.folders is None
-        try:
-            stat = self.preview.config_path.stat()
-            config_stat: tuple[int, int] | None = (stat.st_mtime_ns, stat.st_size)
-        except OSError:
-            config_stat = None
+        config_stat = stat_if_present(self.preview.config_path)
         settings = config_stat != self.config_stat
         if settings:
             self.config_stat = config_stat
@@ -285,8 +282,8 @@ def serve(
         LiveReloadHandler.reload_waiters()
         ioloop.IOLoop.current().call_later(SETTLE_S, settle_memory)
 
-    watch = Watch(preview, rebuild)
-    watch.check()  # watching starts before the first build, so a save made during it is not missed
-    ioloop.PeriodicCallback(watch.check, POLL_MS).start()
+    watcher = Watch(preview, rebuild)
+    watcher.check()  # watching starts before the first build, so a save made during it is not missed
+    ioloop.PeriodicCallback(watcher.check, POLL_MS).start()
     ioloop.IOLoop.current().add_callback(start)
     ioloop.IOLoop.current().start()

@@ -6,15 +6,14 @@ settings, the report to print again, and the files to check are still there.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .cache import FOLDER
+from .cache import FOLDER, per_output, write_atomically
 from .config import SiteConfig
 from .errors import BuildWarning
 from .model import LeftOut, Report
@@ -78,25 +77,19 @@ class Snapshot:
         }
         path.parent.mkdir(parents=True, exist_ok=True)
         outputs = {"key": self.key, "outputs": self.outputs}
-        _write_text(_outputs_file(config, destination), json.dumps(outputs))
-        _write_text(path, json.dumps(stored))
+        write_atomically(_outputs_file(config, destination), json.dumps(outputs).encode())
+        write_atomically(path, json.dumps(stored).encode())
 
 
 def _outputs_file(config: SiteConfig, destination: Path) -> Path:
-    name = hashlib.sha256(str(destination).encode()).hexdigest()[:16]
-    return config.root / FOLDER / f"outputs-{name}.json"
+    return per_output(config.root / FOLDER, "outputs", str(destination), ".json")
 
 
-def _write_text(path: Path, text: str) -> None:
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(text)
-    temporary.replace(path)
+def present_in(folder: Path) -> Callable[[str], bool]:
+    """Whether a file (relative to `folder`) is still there: a deleted output file means a rebuild.
 
-
-def all_present(folder: Path, files: Iterable[str]) -> bool:
-    """Whether every one of these files is still in `folder` (a deleted output file means a real rebuild).
-
-    One stat per file: several times faster than walking an output of one folder per page.
+    One stat per file, on strings: several times faster than walking an output of one folder per
+    page, or than making a Path of each.
     """
-    isfile = os.path.isfile  # on strings: a Path per file would cost more than the stat
-    return all(isfile(f"{folder}/{name}") for name in files)
+    prefix, isfile = f"{folder}/", os.path.isfile
+    return lambda name: isfile(prefix + name)

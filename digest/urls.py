@@ -86,4 +86,4 @@ def root_url(base_url: str, target: str) -> str:
     """A root-relative href (`/digest/tags/`), for pages served at any path such as the 404 page."""
     if is_external(target):
         return target
-    return urlsplit(base_url).path + _quoted(target.lstrip("/"))
+    return urlsplit(base_url).path + encoded(target)
