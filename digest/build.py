@@ -18,7 +18,7 @@ from .keys import file_stat, inputs_key
 from .model import LeftOut, Output, Report
 from .pages import plan_site
 from .parallel import run_tasks
-from .read import Progress, content_files, read_articles
+from .read import Listing, Progress, content_files, read_articles
 from .render import make_environment, page_work, theme_dirs
 from .site import build_site
 from .sitemap import render_sitemap
@@ -34,16 +34,20 @@ def build(
     output: Path | None = None,
     progress: Progress | None = None,
     clean: bool = False,
+    listing: Listing | None = None,
+    output_intact: bool = False,
 ) -> Report:
     """Build into `output` (default: the configured folder); raises BuildError listing every mistake.
 
-    Work the cache shows to be done already is skipped; `clean` ignores the cache.
+    Work the cache shows to be done already is skipped; `clean` ignores the cache. A caller that
+    watches the disk may pass the content folder's `listing`, and vouch that the output is as the
+    last build left it (`output_intact`), so neither is looked at file by file.
     """
     started = time.perf_counter()
     destination = (output or config.output_path).resolve()
     check_destination(config, destination)
     env = make_environment(config)
-    articles, others = content_files(config)
+    articles, others = listing or content_files(config)
     copies = static_files(config, others)
     now = build_now()
     inputs = articles | {str(source): file_stat(source) for source, _ in copies}
@@ -62,7 +66,7 @@ def build(
             raise BuildError(reading.errors + collisions)
         pages = plan_site(config, site)
         previous = cache.manifest(destination)
-        kept = _kept_pages(previous, destination)
+        kept = _kept_pages(previous, destination, output_intact)
         page_jobs, feed_jobs = page_work(config, env, pages, kept), feed_work(config, site, kept)
         todo = [*feed_jobs.todo, *page_jobs.todo]  # feeds first: the slowest renders, spread over the workers
         with Staging(destination, previous) as staging:
@@ -112,10 +116,12 @@ def _counted(outputs: Iterator[Output], total: int, progress: Progress | None) -
         yield output
 
 
-def _kept_pages(manifest: Manifest, destination: Path) -> dict[str, str]:
+def _kept_pages(manifest: Manifest, destination: Path, intact: bool) -> dict[str, str]:
     """Fingerprints of pages the last build wrote here and that are still on disk."""
     if manifest.destination != str(destination):
         return {}
+    if intact:
+        return manifest.pages
     present = present_in(destination)
     return {path: key for path, key in manifest.pages.items() if present(path)}
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from . import frontmatter
@@ -23,6 +24,7 @@ from .urls import article_url, is_external, slugify
 
 Progress = Callable[[str, int, int], None]
 PARALLEL_FROM = 64  # below this many files to parse, starting worker processes costs more than it saves
+Listing = tuple[dict[str, Stat], list[Path]]  # a content folder's articles with their stat, other files
 
 
 @dataclass(slots=True)
@@ -39,7 +41,7 @@ def ignored(patterns: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(fnmatch.translate(pattern) for pattern in patterns) or "(?!)")
 
 
-def content_files(config: SiteConfig) -> tuple[dict[str, Stat], list[Path]]:
+def content_files(config: SiteConfig) -> Listing:
     """The content folder's articles (.md, with their stat) and other files, in one walk of the folder.
 
     Both are sorted, so every build reads the files in the same order. Articles stay strings: at
@@ -53,6 +55,43 @@ def content_files(config: SiteConfig) -> tuple[dict[str, Stat], list[Path]]:
     found.sort(key=lambda path: path.split("/"))
     articles = {path: file_stat(path) for path in found if path.endswith(".md")}
     return articles, [Path(path) for path in found if not path.endswith(".md")]
+
+
+def relisted(config: SiteConfig, known: Listing, changed: Iterable[str]) -> Listing | None:
+    """`known` brought up to date by looking again at the `changed` paths alone; None when unsure.
+
+    A watcher hears of every save, so stat'ing the saved files spares a walk and a stat of every
+    other one. A folder that came or went, or anything but a file, needs the full walk.
+    """
+    root = f"{config.content_path}/"
+    skip = ignored(config.ignore).match
+    articles, others = dict(known[0]), {str(path) for path in known[1]}
+    added = removed = False
+    for path in changed:
+        if not path.startswith(root) or any(skip(name) for name in path[len(root) :].split("/")):
+            continue  # outside the content folder (templates, static files), or ignored
+        try:
+            found = os.stat(path)  # noqa: PTH116 (paths stay strings, as in content_files)
+        except OSError:
+            if articles.pop(path, None) is not None or path in others:
+                others.discard(path)
+                removed = True
+            elif any(p.startswith(f"{path}/") for p in (*articles, *others)):
+                return None  # a folder went
+            continue
+        if not S_ISREG(found.st_mode):
+            return None  # a folder came (its files are not all reported), or something stranger
+        added = added or (path not in articles and path not in others)
+        if path.endswith(".md"):
+            articles[path] = found.st_mtime_ns, found.st_size
+        else:
+            others.add(path)
+    if not (added or removed):
+        return articles, known[1]
+    order = sorted([*articles, *others], key=lambda path: path.split("/"))  # content_files' order
+    return {path: articles[path] for path in order if path in articles}, [
+        Path(path) for path in order if path in others
+    ]
 
 
 def read_articles(

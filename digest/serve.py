@@ -1,183 +1,31 @@
 """`digest serve`: a live-reload preview, a thin adapter around the `livereload` package.
 
-The preview is built with the same incremental build as `digest build`, into .digest-cache/preview/.
-Watching is ours (livereload notices one file per poll and drops reloads for 3 s): the operating
-system reports saves through `watchfiles`; livereload serves the files, injects its script and
-tells the open tabs to reload.
+The preview (preview.py) is rebuilt on every save the watcher (watch.py) reports; livereload serves
+the files, injects its script and tells the open tabs to reload.
 """
 
 from __future__ import annotations
 
 import errno
 import gc
-import html
 import logging
 import socket
-import threading
 import time
 import webbrowser
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler, StaticFileHandler
 from livereload.watcher import Watcher
 from tornado import ioloop, web
-from watchfiles import DefaultFilter, watch
 
-from .build import Report, build
-from .cache import FOLDER
-from .config import SiteConfig, load_config
-from .errors import BuildError, DigestError
-from .keys import Stat, stat_if_present
+from .preview import Preview
+from .watch import POLL_MS, Watch
 
-POLL_MS = 150  # how often site.yml and the watched folders' existence are checked
-QUIET_MS = 30  # a burst of saves (write temp file, rename) has settled after this long without events
-SETTLE_S = 1.0  # after a rebuild, memory is tidied once the browser has reloaded
+SETTLE_S = 1.0  # after a rebuild, once the browser has reloaded, the idle work is done
 HEAD_END, BODY_END = b"</head>", b"</body>"
 PORTS_TRIED = 20
 NOTHING_YET = b"<!DOCTYPE html><html lang=en><head><title>digest preview</title></head><body></body></html>"
-
-
-@dataclass(slots=True)
-class Preview:
-    """The preview's state: the last build's errors stay on screen until a good save clears them."""
-
-    config_path: Path
-    overrides: dict[str, str]
-    drafts: bool
-    future: bool
-    say: Callable[[str], None]
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def output(self) -> Path:
-        """Where the preview is built: never the site itself, even before site.yml can be read."""
-        return self.config_path.resolve().parent / FOLDER / "preview"
-
-    def rebuild(self) -> Report | None:
-        """Build the preview; never raises, so the server survives any broken save."""
-        try:
-            config = load_config(self.config_path, self.overrides)
-            report = build(config, drafts=self.drafts, future=self.future, output=self.output)
-        except BuildError as failed:
-            self._failed([str(e) for e in failed.errors])
-            return None
-        except DigestError as error:
-            self._failed([str(error)])
-            return None
-        except Exception as exc:  # the preview must outlive anything a save can do
-            self._failed([f"{self.config_path}: unexpected {type(exc).__name__}: {exc}"])
-            return None
-        if self.errors:
-            self.say("fixed: the preview is up to date again")
-        self.errors = []
-        return report
-
-    def _failed(self, errors: list[str]) -> None:
-        if errors != self.errors:  # each error is printed once, not at every poll or save
-            for line in errors:
-                self.say(line)
-            self.say("the preview shows these errors until the next good save")
-        self.errors = errors
-
-    def folders(self, config: SiteConfig) -> tuple[Path, ...]:
-        """The folders a save can change the site through: content, templates, static files, theme."""
-        return (
-            config.content_path,
-            config.root / "templates",
-            config.root / config.static_dir,
-            config.root / "themes" / config.theme,
-        )
-
-    def overlay(self) -> bytes:
-        """The error panel shown over every page while the last save is broken."""
-        items = "".join(f"<li>{html.escape(line)}</li>" for line in self.errors)
-        return (
-            '<div id="digest-error" role="alert" style="position:fixed;inset:0;z-index:2147483647;'
-            "overflow:auto;background:rgba(20,20,20,.94);color:#fff;font:16px/1.5 ui-monospace,monospace;"
-            'padding:2rem"><h2 style="color:#ff8a80;font:bold 1.4rem system-ui,sans-serif;margin:0 0 1rem">'
-            "The last save did not build</h2>"
-            f'<ul style="padding-left:1.2rem">{items}</ul><p style="color:#ccc">Fix the file and save: this '
-            "page reloads by itself. The pages behind this panel are from the last good build.</p></div>"
-        ).encode()
-
-
-@dataclass(slots=True)
-class Watch:
-    """Turns saves into rebuilds: one rebuild per burst of changes, and one more for any made meanwhile.
-
-    The operating system reports changes inside the watched folders (inotify on Linux, through
-    watchfiles), so an idle preview costs nothing even at 10,000 files. A timer checks by stat the
-    few things a folder watch cannot see: site.yml itself, and watched folders appearing or going.
-    """
-
-    preview: Preview
-    rebuild: Callable[[], None]
-    config_stat: Stat | None = None
-    candidates: tuple[Path, ...] = ()  # the folders site.yml names, whether they exist or not
-    ignored: tuple[str, ...] = ()  # folders digest writes into, in case a watched folder holds them
-    folders: tuple[Path, ...] | None = None  # those watched now: the candidates that exist
-    stop: threading.Event | None = None
-    wanted: bool = False
-
-    def check(self) -> None:
-        """The timer: a new site.yml, or a folder come or gone, asks for a rebuild."""
-        starting = self.folders is None
-        config_stat = stat_if_present(self.preview.config_path)
-        settings = config_stat != self.config_stat
-        if settings:
-            self.config_stat = config_stat
-            self._read_settings()
-        folders = tuple(folder for folder in self.candidates if folder.is_dir())
-        if settings or folders != self.folders:
-            self.folders = folders
-            self._restart(folders)
-            if not starting:
-                self.changed()
-
-    def changed(self) -> None:
-        """Ask for a rebuild; asks made before it starts are one rebuild."""
-        if not self.wanted:
-            self.wanted = True
-            ioloop.IOLoop.current().add_callback(self._run)
-
-    def _run(self) -> None:
-        self.wanted = False  # a change from now on asks for another rebuild
-        self.rebuild()
-
-    def _read_settings(self) -> None:
-        try:
-            config = load_config(self.preview.config_path)
-        except DigestError:
-            return  # the rebuild shows the error; the folders stay the last good ones
-        self.candidates = self.preview.folders(config)
-        self.ignored = (str(config.root / FOLDER), str(config.output_path))
-
-    def _restart(self, folders: tuple[Path, ...]) -> None:
-        if self.stop is not None:
-            self.stop.set()
-        self.stop = threading.Event()
-        if folders:
-            loop = ioloop.IOLoop.current()
-            args = (folders, self.ignored, self.stop, lambda: loop.add_callback(self.changed))
-            threading.Thread(target=_watch, args=args, name="digest-watch", daemon=True).start()
-
-
-def _watch(
-    folders: tuple[Path, ...], ignored: tuple[str, ...], stop: threading.Event, changed: Callable[[], None]
-) -> None:
-    """In its own thread: call `changed` for every batch of changes, once QUIET_MS pass without another.
-
-    A daemon thread, so Ctrl-C never waits for it.
-    """
-    try:
-        for _batch in watch(
-            *folders, watch_filter=DefaultFilter(ignore_paths=ignored), step=QUIET_MS, stop_event=stop
-        ):
-            changed()
-    except OSError:
-        pass  # a watched folder went away; the timer sees it and watches what is left
 
 
 def settle_memory() -> None:
@@ -274,13 +122,25 @@ def serve(
             webbrowser.open(url)
         settle_memory()
 
+    idle: list[object] = []  # the pending idle step; each rebuild puts it off again
+
     def rebuild() -> None:
         started = time.perf_counter()
         report = preview.rebuild()
         if report:
             say(f"rebuilt: {report.written} files changed in {time.perf_counter() - started:.2f} s")
         LiveReloadHandler.reload_waiters()
-        ioloop.IOLoop.current().call_later(SETTLE_S, settle_memory)
+        loop = ioloop.IOLoop.current()
+        if idle:
+            loop.remove_timeout(idle.pop())
+        idle.append(loop.call_later(SETTLE_S, tidy))
+
+    def tidy() -> None:
+        """While idle: make sure the watcher missed nothing, then tidy memory."""
+        idle.clear()
+        if preview.missed():
+            watcher.changed()
+        settle_memory()
 
     watcher = Watch(preview, rebuild)
     watcher.check()  # watching starts before the first build, so a save made during it is not missed

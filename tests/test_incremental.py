@@ -290,7 +290,7 @@ def test_a_long_running_process_hashes_only_the_pages_an_edit_touches(site, monk
 def test_the_preview_and_the_build_share_what_they_parsed(site, monkeypatch):
     """The preview overrides base_url, which parsing never reads: neither discards the other's cache."""
     import digest.read
-    from digest.serve import Preview
+    from digest.preview import Preview
 
     preview = Preview(site / "site.yml", {"base_url": "http://127.0.0.1:1/"}, False, False, print)
     parsed: list[Path] = []
@@ -312,7 +312,7 @@ def test_after_a_build_in_another_process_only_the_files_it_wrote_are_read(site,
 
     import digest.cache
     import digest.read
-    from digest.serve import Preview
+    from digest.preview import Preview
 
     preview = Preview(site / "site.yml", {"base_url": "http://127.0.0.1:1/"}, False, False, print)
     assert preview.rebuild() is not None
@@ -332,7 +332,7 @@ def test_after_a_build_in_another_process_only_the_files_it_wrote_are_read(site,
 def test_the_preview_never_writes_what_digest_build_recorded_about_its_output(site):
     """Each output folder's manifest is written only by builds of that folder, so two processes
     building side by side cannot put back an older record of the other's files."""
-    from digest.serve import Preview
+    from digest.preview import Preview
 
     preview = Preview(site / "site.yml", {"base_url": "http://127.0.0.1:1/"}, False, False, print)
     assert preview.rebuild() is not None

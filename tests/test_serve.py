@@ -11,7 +11,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,10 +24,12 @@ from digest.build import build
 from digest.config import load_config
 from digest.pages import plan_site
 from digest.parallel import run_tasks
+from digest.preview import Preview
 from digest.read import read_articles
 from digest.render import make_environment, page_work
-from digest.serve import Preview, Watch, free_port
+from digest.serve import free_port
 from digest.site import build_site
+from digest.watch import Watch
 
 
 def test_saves_folders_and_settings_each_make_one_rebuild(tmp_path):
@@ -63,6 +65,48 @@ def test_saves_folders_and_settings_each_make_one_rebuild(tmp_path):
         assert await settled("still watching content") == ["rebuild"]
         assert watch.stop is not None
         watch.stop.set()
+
+    asyncio.run(scenario())
+
+
+def test_a_watched_preview_looks_only_at_the_saved_files_and_catches_what_the_watcher_missed(
+    tmp_path, monkeypatch
+):
+    """Each save relists just the paths the OS reported; an idle walk puts right any it dropped."""
+    import digest.preview
+
+    root = _site(tmp_path, 2)
+    preview = Preview(root / "site.yml", {"base_url": "http://127.0.0.1:1/"}, False, False, lambda _: None)
+    walks: list[Path] = []
+    real_walk = digest.preview.content_files
+    monkeypatch.setattr(digest.preview, "content_files", lambda config: walks.append(1) or real_walk(config))
+    page = lambda slug: preview.output / f"2022/09/{slug}/index.html"  # noqa: E731
+
+    async def saved(change: Callable[[], object]) -> None:
+        change()
+        await asyncio.sleep(1.0)
+
+    async def scenario() -> None:
+        watch = Watch(preview, preview.rebuild)
+        watch.check()
+        assert preview.rebuild() is not None and walks == [1]  # the first build walks the folder
+        await saved(
+            lambda: (root / "content/s1.md").write_text(
+                article("Story 1", "2022-09-01T10:00:00Z", body="Edited.")
+            )
+        )
+        assert "Edited." in page("s1").read_text()
+        await saved(lambda: (root / "content/s3.md").write_text(article("Story 3", "2022-09-03T10:00:00Z")))
+        assert page("s3").is_file()
+        await saved((root / "content/s2.md").unlink)
+        assert not page("s2").exists()
+        assert walks == [1] and not preview.missed()  # three saves, no walk; the idle check agrees
+        assert watch.stop is not None
+        watch.stop.set()  # from here on, saves go unheard
+        await saved(lambda: (root / "content/s4.md").write_text(article("Story 4", "2022-09-04T10:00:00Z")))
+        assert preview.rebuild() is not None and not page("s4").exists()
+        assert preview.missed()  # the idle walk sees the file the watcher dropped
+        assert preview.rebuild() is not None and page("s4").is_file()
 
     asyncio.run(scenario())
 
