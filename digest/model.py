@@ -94,6 +94,11 @@ class Article(Compact):
     scheduled: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
     digest: str = ""  # hash of the source file: what page fingerprints compare
+    token: str = field(init=False, repr=False, compare=False)  # what a page fingerprint takes from it
+
+    def __post_init__(self) -> None:
+        """The token is made once: an index page's fingerprint joins one per story, 10,000 of them."""
+        object.__setattr__(self, "token", f"A{self.digest}{self.url}{self.scheduled}")
 
     @property
     def modified(self) -> datetime:
