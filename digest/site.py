@@ -42,10 +42,27 @@ def build_site(
                 continue
             article = replace(article, scheduled=True)
         published.append(article)
+    left_out.sort(key=lambda a: a.date)
+    last = _LAST.get((tz, drafts, future))
+    site = last and _patched(last, published, left_out, tz)
+    if site is None:
+        site = _grouped(list(published), left_out, tz, known_related)
+    _LAST.clear()
+    _LAST[(tz, drafts, future)] = published, site
+    return site, _collisions(published)
+
+
+def _grouped(
+    published: list[Article],
+    left_out: list[Article],
+    tz: tzinfo,
+    known_related: tuple[str, dict[str, tuple[str, ...]]] | None,
+) -> Site:
+    """The site grouped from scratch: sorted, by term, by month, with related stories."""
     # by instant: a timedelta compares as fast as an int; comparing datetimes in mixed zones does not
     published.sort(key=lambda a: (a.date - EPOCH, a.path.as_posix()), reverse=True)
     key = hashlib.sha256(repr([(a.url, [t.slug for t in a.tags]) for a in published]).encode()).hexdigest()
-    site = Site(
+    return Site(
         articles=tuple(published),
         tags=_terms("tags", published, lambda a: a.tags),
         sources=_terms("sources", published, lambda a: (a.source,)),
@@ -53,9 +70,66 @@ def build_site(
         years=_archives(published, tz),
         related=_reuse(known_related, key, published) or _related(published),
         related_key=key,
-        left_out=tuple(sorted(left_out, key=lambda a: a.date)),
+        left_out=tuple(left_out),
     )
-    return site, _collisions(published)
+
+
+# this process's last published articles (in reading order) and the site grouped from them
+_LAST: dict[tuple[tzinfo, bool, bool], tuple[list[Article], Site]] = {}
+PATCHED_UP_TO = 64  # more changed stories than this, and grouping afresh is as quick
+
+
+def _patched(
+    last: tuple[list[Article], Site], published: list[Article], left_out: list[Article], tz: tzinfo
+) -> Site | None:
+    """The last site with edited stories swapped in, when no edit moved a story (the usual save).
+
+    A story keeps its place while its path, date, URL, tags, source and location are unchanged;
+    then every list it is in stays the same but for the story itself, and the other lists are
+    reused as they are, so the pages made from them are reused too.
+    """
+    before, site = last
+    if len(before) != len(published) or list(site.left_out) != left_out:
+        return None
+    changed = [(old, new) for old, new in zip(before, published, strict=True) if old is not new]
+    if len(changed) > PATCHED_UP_TO or any(_place(old) != _place(new) for old, new in changed):
+        return None
+    if not changed:
+        return site
+    swap = {id(old): new for old, new in changed}
+    tags = {tag.slug for old, _ in changed for tag in old.tags}
+    months = {(local.year, local.month) for local in (old.date.astimezone(tz) for old, _ in changed)}
+    neighbours = {a.url for term in site.tags if term.slug in tags for a in term.articles}
+
+    def fix(items: tuple[Article, ...]) -> tuple[Article, ...]:
+        return tuple(swap.get(id(a), a) for a in items)
+
+    def terms(all_terms: tuple[Term, ...], slugs: set[str]) -> tuple[Term, ...]:
+        return tuple(replace(t, articles=fix(t.articles)) if t.slug in slugs else t for t in all_terms)
+
+    def month(m: Month) -> Month:
+        return replace(m, articles=fix(m.articles)) if (m.year, m.month) in months else m
+
+    return replace(
+        site,
+        articles=fix(site.articles),
+        tags=terms(site.tags, tags),
+        sources=terms(site.sources, {old.source.slug for old, _ in changed}),
+        locations=terms(site.locations, {old.location.slug for old, _ in changed if old.location}),
+        years=tuple(
+            replace(year, months=tuple(month(m) for m in year.months))
+            if any(year.year == y for y, _ in months)
+            else year
+            for year in site.years
+        ),
+        # a story is related only to stories sharing a tag with it: those are all that can mention it
+        related={url: fix(others) if url in neighbours else others for url, others in site.related.items()},
+    )
+
+
+def _place(article: Article) -> tuple[object, ...]:
+    """What decides where a story is listed: an edit that keeps these moves it nowhere."""
+    return (article.path, article.date, article.url, article.tags, article.source, article.location)
 
 
 def _terms(

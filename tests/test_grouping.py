@@ -1,0 +1,93 @@
+"""Grouping again after an edit gives exactly the site grouped afresh, reusing every list it did not touch."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+import digest.site
+from digest.model import Article, Location, Source, Tag
+from digest.site import build_site
+
+NOW = datetime(2023, 1, 1, tzinfo=timezone.utc)
+TAGS = [Tag(name, name.lower()) for name in ("Energy", "Markets", "Elections", "Health")]
+SOURCES = [Source(name, None, name.lower()) for name in ("Reuters", "NYTIMES", "AP")]
+
+
+def _stories(count: int = 40) -> list[Article]:
+    stories = []
+    for n in range(count):
+        date = datetime(2022, 1, 1, tzinfo=timezone.utc) + timedelta(days=n * 9, hours=n % 5)
+        stories.append(
+            Article(
+                path=Path(f"content/s{n:02d}.md"),
+                title=f"Story {n}",
+                date=date,
+                source=SOURCES[n % 3],
+                slug=f"s{n:02d}",
+                url=f"{date:%Y/%m}/s{n:02d}/",
+                body="<p>Text.</p>",
+                summary="Text.",
+                words=1,
+                location=Location("Oslo, Norway", "oslo-norway") if n % 4 else None,
+                tags=(TAGS[n % 4], TAGS[(n * 3 + 1) % 4]) if n % 7 else (),
+                draft=n == 13,
+                digest=f"{n:064x}",
+            )
+        )
+    return stories
+
+
+def _afresh(stories: list[Article], **options: object) -> digest.site.Site:
+    digest.site._LAST.clear()
+    return build_site(stories, timezone.utc, NOW, **options)[0]  # type: ignore[arg-type]
+
+
+EDITS = {
+    "body": lambda a: replace(a, body="<p>New.</p>", digest="f" * 64),
+    "title": lambda a: replace(a, title="Renamed", digest="e" * 64),
+    "same instant, another offset": lambda a: replace(
+        a, date=a.date.astimezone(timezone(timedelta(hours=5)))
+    ),
+    "tags": lambda a: replace(a, tags=(TAGS[3],)),
+    "date": lambda a: replace(a, date=a.date - timedelta(days=200)),
+    "source": lambda a: replace(a, source=SOURCES[(SOURCES.index(a.source) + 1) % 3]),
+    "location": lambda a: replace(a, location=Location("Accra, Ghana", "accra-ghana")),
+    "into the future": lambda a: replace(a, date=NOW + timedelta(days=3)),
+    "draft": lambda a: replace(a, draft=True),
+}
+
+
+@pytest.mark.parametrize("edit", EDITS)
+@pytest.mark.parametrize("future", [False, True])
+def test_a_site_grouped_again_after_an_edit_equals_one_grouped_afresh(edit, future):
+    stories = _stories()
+    _afresh(stories, future=future)
+    for index in (5, 20, 21):
+        stories[index] = EDITS[edit](stories[index])
+        again = build_site(stories, timezone.utc, NOW, future=future)[0]
+        assert again == _afresh(stories, future=future)
+        build_site(stories, timezone.utc, NOW, future=future)  # the next edit patches this one
+
+
+def test_an_edit_that_moves_no_story_reuses_every_list_it_is_not_in():
+    stories = _stories()
+    before = _afresh(stories)
+    stories[22] = EDITS["body"](stories[22])  # tagged Elections and Health, from NYTIMES, in Oslo
+    after = build_site(stories, timezone.utc, NOW)[0]
+    assert after == _afresh(stories)
+    same = lambda old, new: [a.slug for a, b in zip(old, new, strict=True) if a is b]  # noqa: E731
+    assert same(before.tags, after.tags) == ["energy", "markets"]
+    assert same(before.sources, after.sources) == ["ap", "reuters"]
+    assert same(before.locations, after.locations) == []
+    months = [
+        (m.year, m.month)
+        for old, new in zip(before.years, after.years, strict=True)
+        for m, n in zip(old.months, new.months, strict=True)
+        if m is not n
+    ]
+    assert months == [(stories[22].date.year, stories[22].date.month)]
+    assert sum(a is not b for a, b in zip(before.articles, after.articles, strict=True)) == 1
