@@ -324,7 +324,7 @@ def test_after_a_build_in_another_process_only_the_files_it_wrote_are_read(site,
     monkeypatch.setattr(digest.read, "_parse_one", lambda path: parsed.append(path) or real(path))
     assert preview.rebuild() is not None
     shard = digest.cache.shard_of(str(site / "content/story-5.md"))
-    assert reads == [site / f".digest-cache/articles-{shard:02d}.pickle"]  # not public/'s manifest either
+    assert reads == [site / f".digest-cache/articles-{shard:03d}.pickle"]  # not public/'s manifest either
     assert parsed == []  # the other process parsed the edit; the preview takes it from the shard
     assert "New facts." in (site / ".digest-cache/preview/2022/09/story-5/index.html").read_text()
 
