@@ -68,14 +68,14 @@ class Page:
         return output_file(self.info.url)
 
     @cached_property
-    def loc(self) -> str:
-        """The page's URL as the sitemap writes it after `base_url`: percent-encoded, then XML-escaped."""
-        return escape(encoded(self.info.url))
+    def sitemap_entry(self) -> str:
+        """The page's sitemap entry after `base_url`, made once: a page reused by the next build keeps it.
 
-    @cached_property
-    def stamp(self) -> str | None:
-        """`lastmod` as the sitemap writes it; a page reused by the next build keeps it."""
-        return self.lastmod.isoformat(timespec="seconds") if self.lastmod else None
+        Its URL is percent-encoded, then XML-escaped.
+        """
+        stamp = self.lastmod and self.lastmod.isoformat(timespec="seconds")
+        lastmod = f"\n    <lastmod>{stamp}</lastmod>" if stamp else ""
+        return f"{escape(encoded(self.info.url))}</loc>{lastmod}\n  </url>"
 
     @cached_property
     def key(self) -> str:

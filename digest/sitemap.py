@@ -19,13 +19,11 @@ def render_sitemap(config: SiteConfig, pages: list[Page]) -> list[Output]:
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
     root = escape(config.base_url)  # escaping is per character: the root, then each page's own part
-    for page in sorted(pages, key=lambda p: p.path):
-        if page.path in NOT_LISTED:
-            continue
-        lines.append(f"  <url><loc>{root}{page.loc}</loc>")
-        if page.stamp is not None:
-            lines.append(f"    <lastmod>{page.stamp}</lastmod>")
-        lines.append("  </url>")
+    lines += [
+        f"  <url><loc>{root}{page.sitemap_entry}"
+        for page in sorted(pages, key=lambda p: p.path)
+        if page.path not in NOT_LISTED
+    ]
     lines.append("</urlset>\n")
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {absolute_url(config.base_url, 'sitemap.xml')}\n"
     return [
