@@ -44,12 +44,13 @@ def build_site(
         published.append(article)
     left_out.sort(key=lambda a: a.date)
     last = _LAST.get((tz, drafts, future))
-    site = last and _patched(last, published, left_out, tz)
-    if site is None:
-        site = _grouped(list(published), left_out, tz, known_related)
+    if last and (site := _patched(last[:2], published, left_out, tz)):
+        collisions = last[2]  # no URL changed
+    else:
+        site, collisions = _grouped(list(published), left_out, tz, known_related), _collisions(published)
     _LAST.clear()
-    _LAST[(tz, drafts, future)] = published, site
-    return site, _collisions(published)
+    _LAST[(tz, drafts, future)] = published, site, collisions
+    return site, collisions
 
 
 def _grouped(
@@ -74,8 +75,8 @@ def _grouped(
     )
 
 
-# this process's last published articles (in reading order) and the site grouped from them
-_LAST: dict[tuple[tzinfo, bool, bool], tuple[list[Article], Site]] = {}
+# this process's last published articles (in reading order), the site grouped from them, its clashes
+_LAST: dict[tuple[tzinfo, bool, bool], tuple[list[Article], Site, list[DigestError]]] = {}
 PATCHED_UP_TO = 64  # more changed stories than this, and grouping afresh is as quick
 
 
@@ -102,7 +103,7 @@ def _patched(
     neighbours = {a.url for term in site.tags if term.slug in tags for a in term.articles}
 
     def fix(items: tuple[Article, ...]) -> tuple[Article, ...]:
-        return tuple(swap.get(id(a), a) for a in items)
+        return tuple([swap.get(id(a), a) for a in items])
 
     def terms(all_terms: tuple[Term, ...], slugs: set[str]) -> tuple[Term, ...]:
         return tuple(replace(t, articles=fix(t.articles)) if t.slug in slugs else t for t in all_terms)
