@@ -52,7 +52,7 @@ def build(
     now = build_now()
     inputs = articles | {str(source): file_stat(source) for source, _ in copies}
     key = inputs_key(env.globals["theme_key"], f"{drafts} {future}", inputs)
-    if not clean and (report := _unchanged(config, destination, key, now)):
+    if not clean and (report := _unchanged(config, destination, key, now, output_intact)):
         return replace(report, seconds=time.perf_counter() - started)
     cache = Cache.load(config, clean=clean)
     reading = read_articles(config, progress, cache, articles)
@@ -96,14 +96,14 @@ def build(
     return report
 
 
-def _unchanged(config: SiteConfig, destination: Path, key: str, now: datetime) -> Report | None:
+def _unchanged(config: SiteConfig, destination: Path, key: str, now: datetime, intact: bool) -> Report | None:
     """The last build's report when no input changed, no article fell due and no output went missing."""
     snapshot = Snapshot.load(config, destination, key)
     if snapshot is None:
         return None
     if snapshot.due is not None and datetime.fromisoformat(snapshot.due) <= now:
         return None
-    if not all(map(present_in(destination), snapshot.outputs)):
+    if not intact and not all(map(present_in(destination), snapshot.outputs)):
         return None
     return replace(snapshot.report, written=0)
 

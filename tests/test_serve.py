@@ -111,6 +111,22 @@ def test_a_watched_preview_looks_only_at_the_saved_files_and_catches_what_the_wa
     asyncio.run(scenario())
 
 
+def test_the_preview_trusts_its_own_folder_only_while_it_is_there(tmp_path, monkeypatch):
+    """Kept pages are not stat'ed one by one; a preview folder deleted whole is rebuilt whole."""
+    import digest.build
+
+    root = _site(tmp_path, 2)
+    preview = Preview(root / "site.yml", {"base_url": "http://127.0.0.1:1/"}, False, False, lambda _: None)
+    assert preview.rebuild() is not None
+    checked: list[str] = []
+    real = digest.build.present_in
+    monkeypatch.setattr(digest.build, "present_in", lambda folder: checked.append(folder) or real(folder))
+    assert preview.rebuild().written == 0 and checked == []
+    shutil.rmtree(preview.output)
+    assert preview.rebuild().written > 0 and checked
+    assert (preview.output / "2022/09/s1/index.html").is_file()
+
+
 def test_a_busy_port_moves_to_the_next_free_one():
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
