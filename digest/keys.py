@@ -91,13 +91,13 @@ def fingerprint(*parts: Any) -> str:
         value = stack.pop()
         kind = type(value)
         if kind is Article:
-            update(_tokens((value,)))
+            update(value.token.encode())
         elif kind in _PLAIN:
             update(f"{kind.__name__}:{value!r}\0".encode())
         elif kind is tuple or kind is list:
             update(b"[%d" % len(value))
             if value and type(value[0]) is Article and set(map(type, value)) == {Article}:
-                update(_tokens(value))  # a list page's stories, in one go
+                update("".join([a.token for a in value]).encode())  # a list page's stories, in one go
             else:
                 stack += value
         elif kind is dict:
@@ -111,8 +111,3 @@ def fingerprint(*parts: Any) -> str:
         else:
             update(f"{kind.__name__}:{value!r}\0".encode())
     return digest.hexdigest()
-
-
-def _tokens(articles: tuple[Article, ...] | list[Article]) -> bytes:
-    """What a page's fingerprint takes from articles: each one's file hash and what the build decided."""
-    return "".join([a.token for a in articles]).encode()
