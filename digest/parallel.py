@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -39,11 +40,22 @@ def run_tasks(tasks: Sequence[Task], then: Callable[[Output], Output] | None = N
     _TASKS, _THEN = tasks, then
     try:
         chunks = [range(start, min(start + CHUNK, len(tasks))) for start in range(0, len(tasks), CHUNK)]
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=start_worker) as pool:
             for outputs in pool.map(_run_chunk, chunks):
                 yield from outputs
     finally:
         _TASKS, _THEN = (), None
+
+
+def start_worker() -> None:
+    """A forked worker collects its own garbage, but never scans (and so copies) the pages it shares.
+
+    The parent may run with the collector off (the command line does); what the worker inherits is
+    frozen, so a collection looks only at what the worker itself makes.
+    """
+    gc.freeze()
+    gc.enable()
 
 
 _TASKS: Sequence[Callable[[], Any]] = ()  # what forked workers run, by index

@@ -20,6 +20,7 @@ from .errors import BuildError, BuildWarning, DigestError
 from .keys import Stat, file_stat, file_state
 from .markup import MarkdownRenderer, first_paragraph_text, word_count
 from .model import Article, Location, Source, Tag
+from .parallel import start_worker
 from .urls import article_url, is_external, slugify
 
 Progress = Callable[[str, int, int], None]
@@ -143,7 +144,7 @@ def _parse_all(config: SiteConfig, paths: list[Path]) -> Iterator[tuple[Path, Ca
         _start_worker(config)
         yield from zip(paths, map(_parse_one, paths), strict=True)
         return
-    with ProcessPoolExecutor(initializer=_start_worker, initargs=(config,)) as pool:
+    with ProcessPoolExecutor(initializer=_start_pool_worker, initargs=(config,)) as pool:
         yield from zip(paths, pool.map(_parse_one, paths, chunksize=32), strict=True)
 
 
@@ -154,6 +155,11 @@ def _start_worker(config: SiteConfig) -> None:
     """Each process builds its Markdown converter once (building one costs more than a short article)."""
     global _WORKER
     _WORKER = (config, MarkdownRenderer(config.markdown))
+
+
+def _start_pool_worker(config: SiteConfig) -> None:
+    start_worker()
+    _start_worker(config)
 
 
 def _parse_one(path: Path) -> Cached | list[DigestError]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -43,6 +44,18 @@ def test_an_error_in_a_worker_reaches_the_build_as_it_was_raised(forked):
         list(run_tasks([_task(1), broken, _task(2)]))
 
     assert str(failed.value) == "templates/list.html:7: template error: boom"
+
+
+def test_a_worker_collects_its_own_garbage_but_never_scans_what_it_inherited(forked):
+    """The command line runs with the collector off; its workers, rendering thousands of pages, must not."""
+    seen = lambda: Output("gc", f"{gc.isenabled()} {gc.get_freeze_count() > 0}".encode())  # noqa: E731
+    gc.disable()
+    try:
+        done = list(run_tasks([seen, seen, seen]))
+    finally:
+        gc.enable()
+
+    assert {o.content for o in done} == {b"True True"}
 
 
 def _site(make_site) -> Path:
