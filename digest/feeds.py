@@ -16,7 +16,7 @@ from urllib.parse import urljoin
 
 from .config import SiteConfig
 from .keys import fingerprint, settings_key
-from .model import Article, Output, Site
+from .model import Article, Output, Site, newest
 from .parallel import Work
 from .urls import absolute_url, is_external
 
@@ -208,7 +208,7 @@ def absolute_links(body: str, page_url: str) -> str:
 
 def _updated(articles: Sequence[Article]) -> datetime:
     """A feed changes when its newest entry does; an empty feed gets a fixed date, for reproducibility."""
-    return max((a.modified for a in articles), default=EPOCH)
+    return newest(articles) or EPOCH
 
 
 def _rfc3339(moment: datetime) -> str:

@@ -273,16 +273,17 @@ def test_a_long_running_process_hashes_only_the_pages_an_edit_touches(site, monk
     """The preview plans every page on each save, but takes the unchanged ones from the last build."""
     import digest.pages
 
-    hashed: list[str] = []
+    hashed: list[tuple[str, str | None]] = []  # (maker, story URL) of each page hashed
     real = digest.pages.fingerprint
-    count = lambda *parts: hashed.append(parts[1].url) or real(*parts)  # noqa: E731
+    story = lambda inputs: getattr(inputs[0], "url", None) if inputs else None  # noqa: E731
+    count = lambda name, *inputs: hashed.append((name, story(inputs))) or real(name, *inputs)  # noqa: E731
     monkeypatch.setattr(digest.pages, "fingerprint", count)
     _rebuild(site)  # this process's first build of the site since the fixture: everything unchanged
     assert hashed == []
     MUTATIONS["edit body"](site)
     _rebuild(site)
-    assert "2022/09/story-5/" in hashed
-    assert "2022/09/story-3/" not in hashed  # no shared tag, not a neighbour
+    assert ("_article", "2022/09/story-5/") in hashed
+    assert ("_article", "2022/09/story-3/") not in hashed  # no shared tag, not a neighbour
     assert 0 < len(hashed) < 20
     _assert_same_as_cold(site, tmp_path)
 
