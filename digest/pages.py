@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property, partial
+from functools import partial
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -53,11 +53,13 @@ class Pagination:
     pages: tuple[PageLink, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     """One page to render: its template, what the template is given, and its newest change.
 
-    `key` hashes what the page was made from (see `_made`), the settings and theme aside.
+    `key` hashes what the page was made from (see `_made`), the settings and theme aside. The
+    output path and sitemap entry (its URL percent-encoded, then XML-escaped, after `base_url`)
+    are made with the page: every build needs both, and a page reused by the next build keeps them.
     """
 
     template: str
@@ -66,20 +68,15 @@ class Page:
     context: dict[str, Any] = field(default_factory=dict)
     structured_data: Callable[[], Any] | None = None  # JSON-LD, made only if the page is rendered
     key: str = ""
+    path: str = field(init=False)
+    sitemap_entry: str = field(init=False, repr=False)
 
-    @cached_property
-    def path(self) -> str:
-        return output_file(self.info.url)
-
-    @cached_property
-    def sitemap_entry(self) -> str:
-        """The page's sitemap entry after `base_url`, made once: a page reused by the next build keeps it.
-
-        Its URL is percent-encoded, then XML-escaped.
-        """
+    def __post_init__(self) -> None:
         stamp = self.lastmod and self.lastmod.isoformat(timespec="seconds")
         lastmod = f"\n    <lastmod>{stamp}</lastmod>" if stamp else ""
-        return f"{escape(encoded(self.info.url))}</loc>{lastmod}\n  </url>"
+        object.__setattr__(self, "path", output_file(self.info.url))
+        entry = f"{escape(encoded(self.info.url))}</loc>{lastmod}\n  </url>"
+        object.__setattr__(self, "sitemap_entry", entry)
 
 
 def plan_site(config: SiteConfig, site: Site) -> list[Page]:
