@@ -17,10 +17,10 @@ from typing import Any
 
 from .config import SiteConfig
 from .keys import FileState, Stat, settings_key, stat_if_present
-from .model import Compact, Site
+from .model import Compact, RelatedRecord, Site
 
 FOLDER = ".digest-cache"
-FORMAT = 5  # bump when the pickled shapes change
+FORMAT = 6  # bump when the pickled shapes change
 
 
 @dataclass(slots=True)
@@ -64,7 +64,7 @@ class Cache:
     clean: bool = False  # ignore what is on disk
     changed: bool = False  # whether the related-stories map has to be written
     dirty: set[int] = field(default_factory=set)  # article shards to rewrite
-    related: tuple[str, dict[str, tuple[str, ...]]] | None = None  # last related-stories map, by key
+    related: RelatedRecord | None = None  # the last related-stories map
     writer: int | None = None  # a forked child writing article shards, waited for by save()
 
     @classmethod
@@ -142,10 +142,10 @@ class Cache:
             del self.manifests[name]
 
     def remember_related(self, site: Site) -> None:
-        """Keep the related-stories map by URL, for the next build to reuse when nothing it uses changed."""
-        if self.related is None or self.related[0] != site.related_key:
+        """Keep the related-stories map, for the next build to reuse where nothing it depends on changed."""
+        if site.related_record is not self.related:  # the same object when nothing was chosen again
             self.changed = True
-            self.related = (site.related_key, {u: tuple(a.url for a in r) for u, r in site.related.items()})
+            self.related = site.related_record
 
     def put(self, path: str, entry: Cached | None) -> None:
         """Record a parsed file (or, with None, a file that is gone or broken)."""

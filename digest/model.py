@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -196,7 +196,14 @@ class Site:
     years: tuple[Year, ...]
     related: dict[str, tuple[Article, ...]]
     left_out: tuple[Article, ...] = ()  # future-dated articles not published in this build
-    related_key: str = ""  # what `related` was computed from: every published URL and its tags
+    related_record: RelatedRecord = field(default_factory=dict)  # `related` by URL, for the next build
+
+
+# Where a story sorts (its instant, then its file) and its tag slugs: all that decides which
+# stories' related lists it can be in, and where.
+Standing = tuple[timedelta, str, tuple[str, ...]]
+# Per URL: the story's standing when its related stories were chosen, and their URLs.
+RelatedRecord = dict[str, tuple[Standing, tuple[str, ...]]]
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
@@ -11,7 +10,7 @@ from heapq import merge
 from itertools import combinations, islice
 
 from .errors import DigestError
-from .model import Article, Location, Month, Site, Source, Tag, Term, Year
+from .model import Article, Location, Month, RelatedRecord, Site, Source, Standing, Tag, Term, Year
 
 RELATED = 5
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -25,11 +24,11 @@ def build_site(
     *,
     drafts: bool = False,
     future: bool = False,
-    known_related: tuple[str, dict[str, tuple[str, ...]]] | None = None,
+    known_related: RelatedRecord | None = None,
 ) -> tuple[Site, list[DigestError]]:
     """Decide what is published and group it; URL collisions come back as errors naming both files.
 
-    `known_related` is a related-stories map from an earlier build, used when its key still matches.
+    `known_related` is an earlier build's related-stories record: lists no change can reach are kept.
     """
     published: list[Article] = []
     left_out: list[Article] = []
@@ -57,20 +56,20 @@ def _grouped(
     published: list[Article],
     left_out: list[Article],
     tz: tzinfo,
-    known_related: tuple[str, dict[str, tuple[str, ...]]] | None,
+    known_related: RelatedRecord | None,
 ) -> Site:
     """The site grouped from scratch: sorted, by term, by month, with related stories."""
     # by instant: a timedelta compares as fast as an int; comparing datetimes in mixed zones does not
     published.sort(key=lambda a: (a.date - EPOCH, a.path.as_posix()), reverse=True)
-    key = hashlib.sha256(repr([(a.url, [t.slug for t in a.tags]) for a in published]).encode()).hexdigest()
+    related, record = _related(published, known_related or {})
     return Site(
         articles=tuple(published),
         tags=_terms("tags", published, lambda a: a.tags),
         sources=_terms("sources", published, lambda a: (a.source,)),
         locations=_terms("locations", published, lambda a: (a.location,) if a.location else ()),
         years=_archives(published, tz),
-        related=_reuse(known_related, key, published) or _related(published),
-        related_key=key,
+        related=related,
+        related_record=record,
         left_out=tuple(left_out),
     )
 
@@ -164,18 +163,41 @@ def _archives(newest_first: list[Article], tz: tzinfo) -> tuple[Year, ...]:
     return tuple(Year(year, tuple(items)) for year, items in years.items())
 
 
-def _reuse(
-    known: tuple[str, dict[str, tuple[str, ...]]] | None, key: str, published: list[Article]
-) -> dict[str, tuple[Article, ...]] | None:
-    """An earlier build's related stories, when the published URLs and their tags are all the same."""
-    if known is None or known[0] != key:
-        return None
-    by_url = {article.url: article for article in published}
-    return {url: tuple(map(by_url.__getitem__, others)) for url, others in known[1].items()}
+def _standing(article: Article) -> Standing:
+    return article.date - EPOCH, article.path.as_posix(), tuple(tag.slug for tag in article.tags)
 
 
-def _related(newest_first: list[Article]) -> dict[str, tuple[Article, ...]]:
-    """Up to five articles per article sharing the most tags, newest first among equals.
+def _related(
+    newest_first: list[Article], known: RelatedRecord
+) -> tuple[dict[str, tuple[Article, ...]], RelatedRecord]:
+    """Up to five articles per article sharing the most tags, newest first among equals; and their record.
+
+    A list can only change when a story sharing one of its tags (as it was, or as it is) came, went,
+    moved or was retagged, so every other list is taken from `known`: adding a tag to one story
+    chooses again for the few hundred stories with that tag, not for all 10,000.
+    """
+    by_url = {article.url: article for article in newest_first}
+    standings = [_standing(article) for article in newest_first]
+    olds = [known.get(article.url) for article in newest_first]
+    stale = {slug for url, (standing, _) in known.items() if url not in by_url for slug in standing[2]}
+    for standing, old in zip(standings, olds, strict=True):
+        if old is None or old[0] != standing:
+            stale.update(standing[2], old[0][2] if old else ())
+    related: dict[str, tuple[Article, ...]] = {}
+    record: RelatedRecord = {}
+    choose: Callable[[int], list[int]] | None = None
+    for index, (article, standing, old) in enumerate(zip(newest_first, standings, olds, strict=True)):
+        if old is not None and old[0] == standing and stale.isdisjoint(standing[2]):
+            related[article.url], record[article.url] = tuple(map(by_url.__getitem__, old[1])), old
+            continue
+        choose = choose or _chooser(newest_first)
+        related[article.url] = chosen = tuple(newest_first[i] for i in choose(index))
+        record[article.url] = standing, tuple(other.url for other in chosen)
+    return related, known if choose is None and len(record) == len(known) else record
+
+
+def _chooser(newest_first: list[Article]) -> Callable[[int], list[int]]:
+    """For an article's index, the indexes of its related articles.
 
     Counting every co-tagged article is quadratic on popular tags. Instead, the articles sharing at
     least k tags are the union of the k-wise intersections of the tags' sets, taken from the largest
@@ -186,9 +208,9 @@ def _related(newest_first: list[Article]) -> dict[str, tuple[Article, ...]]:
         for tag in article.tags:
             by_tag[tag.slug].append(index)
     sets = {slug: set(indexes) for slug, indexes in by_tag.items()}
-    related: dict[str, tuple[Article, ...]] = {}
-    for index, article in enumerate(newest_first):
-        slugs = [tag.slug for tag in article.tags]
+
+    def choose(index: int) -> list[int]:
+        slugs = [tag.slug for tag in newest_first[index].tags]
         chosen: list[int] = []
         taken = {index}
         for shared in range(len(slugs), 1, -1):
@@ -198,12 +220,11 @@ def _related(newest_first: list[Article]) -> dict[str, tuple[Article, ...]]:
             chosen += sorted(level - taken)[: RELATED - len(chosen)]
             taken |= level
             if len(chosen) == RELATED:
-                break
-        if len(chosen) < RELATED:
-            newest = (i for i in merge(*(by_tag[slug] for slug in slugs)) if i not in taken)
-            chosen += islice(_unique(newest), RELATED - len(chosen))
-        related[article.url] = tuple(newest_first[i] for i in chosen)
-    return related
+                return chosen
+        newest = (i for i in merge(*(by_tag[slug] for slug in slugs)) if i not in taken)
+        return chosen + list(islice(_unique(newest), RELATED - len(chosen)))
+
+    return choose
 
 
 def _unique(indexes: Iterable[int]) -> Iterator[int]:

@@ -91,3 +91,60 @@ def test_an_edit_that_moves_no_story_reuses_every_list_it_is_not_in():
     ]
     assert months == [(stories[22].date.year, stories[22].date.month)]
     assert sum(a is not b for a, b in zip(before.articles, after.articles, strict=True)) == 1
+
+
+def _regrouped(stories: list[Article], known: digest.site.Site) -> digest.site.Site:
+    """Grouped in a new process after an edit: nothing in memory, the last related record on disk."""
+    digest.site._LAST.clear()
+    return build_site(stories, timezone.utc, NOW, known_related=known.related_record)[0]
+
+
+CHANGES = {
+    **EDITS,
+    "deleted": lambda a: None,
+    "new tag": lambda a: replace(a, tags=(*a.tags, Tag("Brand new", "brand-new"))),
+    "tags dropped": lambda a: replace(a, tags=()),
+    "renamed file": lambda a: replace(a, path=Path("content/elsewhere.md")),
+    "new URL": lambda a: replace(a, url="2022/elsewhere/"),
+}
+
+
+def _few_stories() -> list[Article]:
+    """Few stories with one to four tags: most related lists hold stories sharing a single tag."""
+    return [
+        replace(story, tags=tuple(TAGS[bit] for bit in range(4) if (n * 5 + 3) >> bit & 1))
+        for n, story in enumerate(_stories(14))
+    ]
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_related_stories_chosen_again_from_an_earlier_record_equal_those_chosen_afresh(change):
+    stories = _few_stories()
+    known = _afresh(stories)
+    for index in (1, 5, 6, 10):
+        changed = CHANGES[change](stories[index])
+        stories = stories[:index] + ([changed] if changed else []) + stories[index + 1 :]
+        again = _regrouped(stories, known)
+        assert again.related == _afresh(stories).related
+        assert again.related_record == _afresh(stories).related_record
+        known = again
+
+
+def test_a_retagged_story_has_related_stories_chosen_again_only_for_stories_sharing_a_tag(monkeypatch):
+    stories = _stories()
+    known = _afresh(stories)
+    chosen_for: list[str] = []
+    real = digest.site._chooser
+
+    def counting(newest_first: list[Article]):
+        choose = real(newest_first)
+        return lambda index: chosen_for.append(newest_first[index].slug) or choose(index)
+
+    monkeypatch.setattr(digest.site, "_chooser", counting)
+    assert _regrouped(stories, known).related_record is known.related_record  # nothing to choose again
+    assert chosen_for == []
+    stories[22] = replace(stories[22], tags=(TAGS[3],))  # was Elections and Health
+    _regrouped(stories, known)
+    sharing = {s.slug for s in stories if {t.slug for t in s.tags} & {"elections", "health"}}
+    assert set(chosen_for) == sharing
+    assert len(sharing) < len(stories) // 2
