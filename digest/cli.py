@@ -133,7 +133,7 @@ def _serve(args: argparse.Namespace) -> int:
     from .serve import serve  # tornado and livereload load only for the preview
 
     require_config(args.config)
-    gc.enable()
+    gc.enable()  # `run` turns the collector off for a build; the preview runs for hours
     try:
         serve(
             args.config,

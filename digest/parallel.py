@@ -41,14 +41,14 @@ def run_tasks(tasks: Sequence[Task], then: Callable[[Output], Output] | None = N
     try:
         chunks = [range(start, min(start + CHUNK, len(tasks))) for start in range(0, len(tasks), CHUNK)]
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=start_worker) as pool:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=collect_in_worker) as pool:
             for outputs in pool.map(_run_chunk, chunks):
                 yield from outputs
     finally:
         _TASKS, _THEN = (), None
 
 
-def start_worker() -> None:
+def collect_in_worker() -> None:
     """A forked worker collects its own garbage, but never scans (and so copies) the pages it shares.
 
     The parent may run with the collector off (the command line does); what the worker inherits is

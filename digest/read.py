@@ -20,7 +20,7 @@ from .errors import BuildError, BuildWarning, DigestError
 from .keys import Stat, file_stat, file_state
 from .markup import MarkdownRenderer, first_paragraph_text, word_count
 from .model import Article, Location, Source, Tag
-from .parallel import start_worker
+from .parallel import collect_in_worker
 from .urls import article_url, is_external, slugify
 
 Progress = Callable[[str, int, int], None]
@@ -158,7 +158,8 @@ def _start_worker(config: SiteConfig) -> None:
 
 
 def _start_pool_worker(config: SiteConfig) -> None:
-    start_worker()
+    """A parse worker: its own garbage collection (parsing makes cycles), then its converter."""
+    collect_in_worker()
     _start_worker(config)
 
 
