@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import datetime, timezone, tzinfo
 from heapq import merge
 from itertools import combinations, islice
+from operator import itemgetter
 
 from .errors import DigestError
 from .model import Article, Location, Month, RelatedRecord, Site, Source, Standing, Tag, Term, Year
@@ -46,7 +47,7 @@ def build_site(
     if last and (site := _patched(last[:2], published, left_out, tz)):
         collisions = last[2]  # no URL changed
     else:
-        site, collisions = _grouped(list(published), left_out, tz, known_related), _collisions(published)
+        site, collisions = _grouped(published, left_out, tz, known_related), _collisions(published)
     _LAST.clear()
     _LAST[(tz, drafts, future)] = published, site, collisions
     return site, collisions
@@ -59,15 +60,15 @@ def _grouped(
     known_related: RelatedRecord | None,
 ) -> Site:
     """The site grouped from scratch: sorted, by term, by month, with related stories."""
-    # by instant: a timedelta compares as fast as an int; comparing datetimes in mixed zones does not
-    published.sort(key=lambda a: (a.date - EPOCH, a.path.as_posix()), reverse=True)
-    related, record = _related(published, known_related or {})
+    ranked = sorted([(_standing(a), a) for a in published], key=itemgetter(0), reverse=True)
+    newest_first = [article for _, article in ranked]
+    related, record = _related(newest_first, [standing for standing, _ in ranked], known_related or {})
     return Site(
-        articles=tuple(published),
-        tags=_terms("tags", published, lambda a: a.tags),
-        sources=_terms("sources", published, lambda a: (a.source,)),
-        locations=_terms("locations", published, lambda a: (a.location,) if a.location else ()),
-        years=_archives(published, tz),
+        articles=tuple(newest_first),
+        tags=_terms("tags", newest_first, lambda a: a.tags),
+        sources=_terms("sources", newest_first, lambda a: (a.source,)),
+        locations=_terms("locations", newest_first, lambda a: (a.location,) if a.location else ()),
+        years=_archives(newest_first, tz),
         related=related,
         related_record=record,
         left_out=tuple(left_out),
@@ -164,11 +165,15 @@ def _archives(newest_first: list[Article], tz: tzinfo) -> tuple[Year, ...]:
 
 
 def _standing(article: Article) -> Standing:
+    """The story's sort key (newest first, then by file) with its tags; also what related lists hang on.
+
+    By instant: a timedelta compares as fast as an int; datetimes in mixed zones do not.
+    """
     return article.date - EPOCH, article.path.as_posix(), tuple(tag.slug for tag in article.tags)
 
 
 def _related(
-    newest_first: list[Article], known: RelatedRecord
+    newest_first: list[Article], standings: list[Standing], known: RelatedRecord
 ) -> tuple[dict[str, tuple[Article, ...]], RelatedRecord]:
     """Up to five articles per article sharing the most tags, newest first among equals; and their record.
 
@@ -177,7 +182,6 @@ def _related(
     chooses again for the few hundred stories with that tag, not for all 10,000.
     """
     by_url = {article.url: article for article in newest_first}
-    standings = [_standing(article) for article in newest_first]
     olds = [known.get(article.url) for article in newest_first]
     stale = {slug for url, (standing, _) in known.items() if url not in by_url for slug in standing[2]}
     for standing, old in zip(standings, olds, strict=True):
@@ -185,19 +189,19 @@ def _related(
             stale.update(standing[2], old[0][2] if old else ())
     related: dict[str, tuple[Article, ...]] = {}
     record: RelatedRecord = {}
-    choose: Callable[[int], list[int]] | None = None
+    choose: Callable[[int, tuple[str, ...]], list[int]] | None = None
     for index, (article, standing, old) in enumerate(zip(newest_first, standings, olds, strict=True)):
         if old is not None and old[0] == standing and stale.isdisjoint(standing[2]):
             related[article.url], record[article.url] = tuple(map(by_url.__getitem__, old[1])), old
             continue
         choose = choose or _chooser(newest_first)
-        related[article.url] = chosen = tuple(newest_first[i] for i in choose(index))
+        related[article.url] = chosen = tuple(newest_first[i] for i in choose(index, standing[2]))
         record[article.url] = standing, tuple(other.url for other in chosen)
     return related, known if choose is None and len(record) == len(known) else record
 
 
-def _chooser(newest_first: list[Article]) -> Callable[[int], list[int]]:
-    """For an article's index, the indexes of its related articles.
+def _chooser(newest_first: list[Article]) -> Callable[[int, tuple[str, ...]], list[int]]:
+    """For an article's index and tag slugs, the indexes of its related articles.
 
     Counting every co-tagged article is quadratic on popular tags. Instead, the articles sharing at
     least k tags are the union of the k-wise intersections of the tags' sets, taken from the largest
@@ -209,8 +213,7 @@ def _chooser(newest_first: list[Article]) -> Callable[[int], list[int]]:
             by_tag[tag.slug].append(index)
     sets = {slug: set(indexes) for slug, indexes in by_tag.items()}
 
-    def choose(index: int) -> list[int]:
-        slugs = [tag.slug for tag in newest_first[index].tags]
+    def choose(index: int, slugs: tuple[str, ...]) -> list[int]:
         chosen: list[int] = []
         taken = {index}
         for shared in range(len(slugs), 1, -1):

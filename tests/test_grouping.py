@@ -138,7 +138,7 @@ def test_a_retagged_story_has_related_stories_chosen_again_only_for_stories_shar
 
     def counting(newest_first: list[Article]):
         choose = real(newest_first)
-        return lambda index: chosen_for.append(newest_first[index].slug) or choose(index)
+        return lambda index, slugs: chosen_for.append(newest_first[index].slug) or choose(index, slugs)
 
     monkeypatch.setattr(digest.site, "_chooser", counting)
     assert _regrouped(stories, known).related_record is known.related_record  # nothing to choose again
