@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import platform
 import re
 import shutil
@@ -42,12 +43,13 @@ class Site:
     add_tag: Callable[[str], str]  # file text -> file text with one more tag
     template_src: Path
     template_dst: Path
+    env: dict[str, str] | None = None  # the environment its builds run in (None: ours)
     results: dict[str, list[dict[str, float]]] = field(default_factory=dict)
 
 
 def build(site: Site, cmd: list[str]) -> None:
     """An unmeasured build that must succeed (to restore the built state)."""
-    done = subprocess.run(cmd, cwd=site.root, capture_output=True, text=True, check=False)
+    done = subprocess.run(cmd, cwd=site.root, env=site.env, capture_output=True, text=True, check=False)
     if done.returncode:
         sys.exit(f"{site.name} build failed in {site.root}:\n{done.stdout}{done.stderr}")
 
@@ -55,7 +57,7 @@ def build(site: Site, cmd: list[str]) -> None:
 def measure(site: Site, cmd: list[str]) -> dict[str, float]:
     """One build in a fresh process, measured by the `_measure.py` wrapper."""
     wrapped = [sys.executable, str(BENCH / "_measure.py"), "--", *cmd]
-    done = subprocess.run(wrapped, cwd=site.root, capture_output=True, text=True, check=False)
+    done = subprocess.run(wrapped, cwd=site.root, env=site.env, capture_output=True, text=True, check=False)
     if done.returncode:
         sys.exit(f"{site.name} build failed in {site.root}:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -103,17 +105,23 @@ def tag_to_add(tags: list[str]) -> str:
     return next(t for t in corpus.TAGS if t.casefold() not in have)
 
 
-def digest_site(root: Path, arts: list[corpus.Article], target: int, clean_flag: bool) -> Site:
-    """Write the digest corpus and describe how to build it."""
+def digest_site(
+    root: Path, arts: list[corpus.Article], target: int, clean_flag: bool, checkout: Path | None = None
+) -> Site:
+    """Write the digest corpus and describe how to build it: with the digest we import, or `checkout`'s."""
     paths = corpus.write_site(root, arts)
     extra = tag_to_add(arts[target].tags)
     cmd = [sys.executable, "-m", "digest.cli", "build", "-q"]
     template = (
         Path(importlib.util.find_spec("digest").origin).parent / "themes/default/templates/article.html"
     )
+    env = None
+    if checkout is not None:
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(checkout), os.environ.get("PYTHONPATH", "")])}
     return Site(
-        name="digest",
+        name="digest" if checkout is None else "baseline",
         root=root,
+        env=env,
         cold_cmd=[*cmd, "--clean"] if clean_flag else cmd,
         cmd=cmd,
         clean=("public", ".digest-cache"),
@@ -170,14 +178,18 @@ def pelican_site(root: Path, arts: list[corpus.Article], target: int) -> Site:
     )
 
 
-def bench_size(base: Path, n: int, runs: int, seed: int, pelican: bool, clean_flag: bool) -> list[Site]:
-    """All scenarios for one corpus size; digest and Pelican alternate so noise hits both alike."""
-    arts = corpus.articles(n, seed)
+def bench_size(
+    base: Path, n: int, options: argparse.Namespace, pelican: bool, clean_flag: bool
+) -> list[Site]:
+    """All scenarios for one corpus size; the builders alternate run by run so noise hits all alike."""
+    arts, runs = corpus.articles(n, options.seed), options.runs
     target = n // 2
     sites = [digest_site(base / "digest", arts, target, clean_flag)]
+    if options.baseline:
+        sites.append(digest_site(base / "baseline", arts, target, clean_flag, options.baseline))
     if pelican:
         sites.append(pelican_site(base / "pelican", arts, target))
-    for scenario in SCENARIOS:
+    for scenario in options.scenarios:
         for run in range(runs):
             for site in sites:
                 log(f"  {n} articles: {site.name}: {scenario} ({run + 1}/{runs})")
@@ -206,14 +218,14 @@ def seconds(v: float) -> str:
     return f"{v:.2f} s" if v < 100 else f"{v:.0f} s"
 
 
-def table(n: int, sites: list[Site]) -> str:
-    """The Markdown table for one corpus size."""
+def table(n: int, sites: list[Site], scenarios: list[str]) -> str:
+    """The Markdown table for one corpus size: digest's figures, then each other builder's beside them."""
     digest = sites[0]
     head = ["scenario", "wall", "CPU", "peak RSS"]
-    if len(sites) > 1:
-        head += ["Pelican wall", "Pelican / digest"]
+    for other in sites[1:]:
+        head += [f"{other.name} wall", f"{other.name} / digest"]
     lines = [f"### {n:,} articles", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for scenario in SCENARIOS:
+    for scenario in scenarios:
         rs = digest.results[scenario]
         wall = [r["wall_s"] for r in rs]
         row = [
@@ -222,9 +234,9 @@ def table(n: int, sites: list[Site]) -> str:
             spread([r["cpu_s"] for r in rs], seconds),
             spread([r["maxrss_kb"] / 1024 for r in rs], lambda v: f"{v:.0f} MB"),
         ]
-        if len(sites) > 1:
-            pwall = [r["wall_s"] for r in sites[1].results[scenario]]
-            row += [spread(pwall, seconds), f"{statistics.median(pwall) / statistics.median(wall):.2f}\u00d7"]
+        for other in sites[1:]:
+            owall = [r["wall_s"] for r in other.results[scenario]]
+            row += [spread(owall, seconds), f"{statistics.median(owall) / statistics.median(wall):.2f}\u00d7"]
         lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines)
 
@@ -242,7 +254,25 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
     ap.add_argument("--pelican", action="store_true", help="also build the same corpus with Pelican")
     ap.add_argument("--keep", type=Path, metavar="DIR", help="build in DIR and keep it (default: a temp dir)")
+    ap.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="CHECKOUT",
+        help="also build with the digest package of another checkout (e.g. a git worktree of main)",
+    )
+    ap.add_argument(
+        "--scenarios",
+        type=lambda text: [s.strip() for s in text.split(",") if s.strip()],
+        default=list(SCENARIOS),
+        help="comma-separated subset, in order (default: all): " + ", ".join(SCENARIOS),
+    )
     args = ap.parse_args()
+    if unknown := set(args.scenarios) - set(SCENARIOS):
+        ap.error(f"unknown scenario(s): {', '.join(sorted(unknown))}")
+    if args.scenarios[0] != "cold build":
+        args.scenarios.insert(0, "cold build")  # every other scenario starts from a built site
+    if args.baseline and not (args.baseline / "digest" / "cli.py").is_file():
+        ap.error(f"--baseline {args.baseline}: no digest/cli.py there; give the folder holding the package")
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     pelican = args.pelican and importlib.util.find_spec("pelican") is not None
     if args.pelican and not pelican:
@@ -261,8 +291,8 @@ def main() -> None:
             base = work / str(n)
             if base.exists():
                 shutil.rmtree(base)
-            sites = bench_size(base, n, args.runs, args.seed, pelican, "--clean" in helptext)
-            print(table(n, sites) + "\n", flush=True)
+            sites = bench_size(base, n, args, pelican, "--clean" in helptext)
+            print(table(n, sites, args.scenarios) + "\n", flush=True)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
