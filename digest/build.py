@@ -70,6 +70,7 @@ def build(
         kept = _kept_pages(previous, destination, output_intact)
         page_jobs, feed_jobs = page_work(config, env, pages, kept), feed_work(config, site, kept)
         todo = [*feed_jobs.todo, *page_jobs.todo]  # feeds first: the slowest renders, spread over the workers
+        cache.save()  # before the write-out: a cache that cannot be saved leaves the output as it was
         with Staging(destination, previous) as staging:
             outputs = chain(
                 page_jobs.kept,
