@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import IN_CI, SITE_YML, article, write_files
+from test_config import digest, files_in
 
 from digest.oserrors import FIXES, explain
 
@@ -98,49 +99,41 @@ def _one_line(stderr: str, path: str, what: str) -> None:
     assert what in line, line
 
 
-@needs_mounts
-def test_a_full_output_disk_fails_in_one_line_and_keeps_the_published_site(tmp_path):
-    outcome = _scenario(tmp_path, "out", "fill")
-
-    code, _, stderr = outcome["second"]
-    assert code == 1
-    _one_line(stderr, "out/.public.new-", ": no space left on device — free some space on this disk")
-    assert outcome["unchanged"]
+FULL = ": no space left on device — free some space on this disk"
+READ_ONLY = ": read-only file system — this file system is mounted read-only"
 
 
 @needs_mounts
-def test_a_full_cache_disk_fails_in_one_line_and_keeps_the_published_site(tmp_path):
-    outcome = _scenario(tmp_path, ".digest-cache", "fill")
+@pytest.mark.parametrize(
+    ("disk", "breaking", "path", "what"),
+    [
+        pytest.param("out", "fill", "out/.public.new-", FULL, id="full-output-disk"),
+        pytest.param(".digest-cache", "fill", ".digest-cache/", FULL, id="full-cache-disk"),
+        pytest.param("out", "read-only", "out/.public.new-", READ_ONLY, id="read-only-output"),
+    ],
+)
+def test_a_broken_disk_fails_in_one_line_and_keeps_the_published_site(tmp_path, disk, breaking, path, what):
+    outcome = _scenario(tmp_path, disk, breaking)
 
     code, _, stderr = outcome["second"]
     assert code == 1
-    _one_line(stderr, ".digest-cache/", ": no space left on device — free some space on this disk")
-    assert outcome["unchanged"]
-
-
-@needs_mounts
-def test_a_read_only_output_fails_in_one_line_and_keeps_the_published_site(tmp_path):
-    outcome = _scenario(tmp_path, "out", "read-only")
-
-    code, _, stderr = outcome["second"]
-    assert code == 1
-    _one_line(stderr, "out/.public.new-", ": read-only file system — this file system is mounted read-only")
+    _one_line(stderr, path, what)
     assert outcome["unchanged"]
 
 
 def test_a_file_in_place_of_the_cache_folder_fails_in_one_line_and_keeps_the_published_site(make_site):
     root = make_site({"content/a.md": article("A", "2022-09-01T10:00:00Z")})
-    assert _digest("build", cwd=root).returncode == 0
-    published = _files(root / "public")
+    assert digest("build", cwd=root).returncode == 0
+    published = files_in(root / "public")
     shutil.rmtree(root / ".digest-cache")
     (root / ".digest-cache").write_text("not a folder")
     (root / "content/a.md").write_text(article("A, edited", "2022-09-01T10:00:00Z"))
 
-    result = _digest("build", cwd=root)
+    result = digest("build", cwd=root)
 
     assert result.returncode == 1
     _one_line(result.stderr, ".digest-cache: file exists — a file is where a folder should be", "")
-    assert _files(root / "public") == published
+    assert files_in(root / "public") == published
 
 
 # an unexpected error, made for real: the audit hook fails the build's first read of a story
@@ -221,15 +214,3 @@ def test_a_write_that_names_no_file_is_told_by_the_file_being_written(tmp_path):
 
 def test_without_any_path_the_fallback_is_named(tmp_path):
     assert str(explain(OSError(errno.EIO, "Input/output error"), tmp_path)).startswith(f"{tmp_path}: ")
-
-
-def _digest(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "digest.cli", *args], cwd=cwd, capture_output=True, text=True
-    )
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
-    }
