@@ -33,6 +33,7 @@ def parser() -> argparse.ArgumentParser:
         "folder. The previous output is replaced only when the whole build succeeds.",
     )
     _config_option(b)
+    _debug_option(b)
     b.add_argument(
         "--output",
         type=Path,
@@ -62,6 +63,7 @@ def parser() -> argparse.ArgumentParser:
         "browser on every save. Drafts and future articles are shown (and marked) by default.",
     )
     _config_option(s)
+    _debug_option(s)
     s.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)"
     )
@@ -90,6 +92,10 @@ def _config_option(command: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="site configuration (default: site.yml); the site's folder is the folder holding it",
     )
+
+
+def _debug_option(command: argparse.ArgumentParser) -> None:
+    """Errors are one line; a bug report needs the whole traceback."""
     command.add_argument(
         "--debug", action="store_true", help="print the full traceback of an unexpected error or OS error"
     )

@@ -214,3 +214,13 @@ def test_a_write_that_names_no_file_is_told_by_the_file_being_written(tmp_path):
 
 def test_without_any_path_the_fallback_is_named(tmp_path):
     assert str(explain(OSError(errno.EIO, "Input/output error"), tmp_path)).startswith(f"{tmp_path}: ")
+
+
+def test_an_output_folder_below_a_file_fails_in_one_line(make_site):
+    root = make_site({"content/a.md": article("A", "2022-09-01T10:00:00Z"), "site-copy": "a file"})
+
+    result = digest("build", "--output", "site-copy/public", cwd=root)
+
+    assert result.returncode == 1
+    _one_line(result.stderr, "site-copy: ", "a file is where a folder should be")
+    assert (root / "site-copy").read_text() == "a file"
