@@ -130,13 +130,16 @@ def parse_config(raw: Fields, root: Path, overrides: dict[str, Any]) -> SiteConf
         if key not in values and key not in misspelt  # `base_ulr` is one mistake, reported once
     ]
     kwargs: dict[str, Any] = {}
+    wrong: set[str] = set()
     for key in _KEYS & values.keys():  # each key alone, so one wrong value does not hide the next
         try:
             kwargs |= _settings(check, {key: values[key]})
         except DigestError as problem:
             problems.append(problem)
+            wrong.add(key)
     config = SiteConfig(root=root, **{"title": "", "base_url": "", **kwargs})
-    problems += folder_problems(raw, config)
+    if not wrong & {"content_dir", "static_dir", "output_dir"}:  # else a default would be blamed
+        problems += folder_problems(raw, config)
     if problems:
         raise BuildError(problems)
     return config

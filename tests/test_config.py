@@ -517,6 +517,14 @@ def test_every_wrong_key_is_reported_at_once_each_with_its_line(site):
     assert all(str(e).startswith(f"site.yml:{e.line}: ") for e in errors)
 
 
+def test_a_folder_key_of_the_wrong_type_is_one_mistake_not_two(site):
+    Path("content").rmdir()
+
+    errors = config_errors(site, MINIMAL + "content_dir: [posts]\n")
+
+    assert [str(e) for e in errors] == ["site.yml:3: `content_dir`: expected text, found a list"]
+
+
 def test_a_misspelt_required_key_is_one_mistake_not_two(site):
     errors = config_errors(site, "title: T\nbase_ulr: https://example.org/\n")
 
