@@ -12,8 +12,9 @@ from pathlib import Path
 
 from .cache import Cache, Manifest
 from .config import SiteConfig
-from .errors import BuildError, DigestError
+from .errors import BuildError, BuildWarning, DigestError
 from .feeds import feed_work
+from .folders import output_clash
 from .keys import file_stat, inputs_key
 from .model import LeftOut, Output, Report
 from .pages import plan_site
@@ -69,6 +70,7 @@ def build(
         kept = _kept_pages(previous, destination, output_intact)
         page_jobs, feed_jobs = page_work(config, env, pages, kept), feed_work(config, site, kept)
         todo = [*feed_jobs.todo, *page_jobs.todo]  # feeds first: the slowest renders, spread over the workers
+        cache.save()  # before the write-out: a cache that cannot be saved leaves the output as it was
         with Staging(destination, previous) as staging:
             outputs = chain(
                 page_jobs.kept,
@@ -88,7 +90,7 @@ def build(
         written=written,
         seconds=time.perf_counter() - started,
         left_out=tuple(LeftOut(a.path, a.title, a.date) for a in site.left_out),
-        warnings=tuple(reading.warnings),
+        warnings=(*_empty_content(config, articles), *reading.warnings),
     )
     pending = [*site.left_out, *(a for a in site.articles if a.scheduled)]  # these change as time passes
     due = min((a.date for a in pending), default=None)
@@ -106,6 +108,14 @@ def _unchanged(config: SiteConfig, destination: Path, key: str, now: datetime, i
     if not intact and not all(map(present_in(destination), snapshot.outputs)):
         return None
     return replace(snapshot.report, written=0)
+
+
+def _empty_content(config: SiteConfig, articles: dict[str, object]) -> list[BuildWarning]:
+    """A content folder without a story builds an empty site: likely a mistake, so say so."""
+    if articles:
+        return []
+    message = "no stories found in this folder — add Markdown (.md) files, or set `content_dir` in site.yml"
+    return [BuildWarning(config.content_path, None, message)]
 
 
 def _counted(outputs: Iterator[Output], total: int, progress: Progress | None) -> Iterator[Output]:
@@ -150,14 +160,8 @@ def _tree(folder: Path, prefix: str) -> list[tuple[Path, str]]:
 
 def check_destination(config: SiteConfig, destination: Path) -> None:
     """Refuse an output folder that would replace the site itself or anything it reads from."""
-    guarded = [config.root, config.content_path.resolve(), (config.root / "themes").resolve()]
-    for folder in guarded:
-        if destination == folder or folder.is_relative_to(destination):
-            raise DigestError(
-                config.root / "site.yml",
-                None,
-                f"output folder {destination} would replace {folder} — choose another `output_dir`",
-            )
+    if reason := output_clash(config, destination):
+        raise DigestError(config.root / "site.yml", None, reason)
     if destination.is_dir() and any(destination.iterdir()) and not _looks_built(destination):
         raise DigestError(
             destination,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
+import traceback
 from collections import defaultdict
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from . import __version__
 from .build import Report, build
 from .config import load_config, require_config
 from .errors import BuildError, BuildWarning, DigestError
+from .oserrors import explain
 
 SHOWN_PER_WARNING = 3  # identical warnings beyond this are counted, not listed (without -v)
 
@@ -31,6 +33,7 @@ def parser() -> argparse.ArgumentParser:
         "folder. The previous output is replaced only when the whole build succeeds.",
     )
     _config_option(b)
+    _debug_option(b)
     b.add_argument(
         "--output",
         type=Path,
@@ -48,7 +51,10 @@ def parser() -> argparse.ArgumentParser:
     noise = b.add_mutually_exclusive_group()
     noise.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     noise.add_argument(
-        "-v", "--verbose", action="store_true", help="print every warning and each file left out"
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="print every warning and each file left out (and a traceback, as --debug does)",
     )
     s = commands.add_parser(
         "serve",
@@ -57,6 +63,7 @@ def parser() -> argparse.ArgumentParser:
         "browser on every save. Drafts and future articles are shown (and marked) by default.",
     )
     _config_option(s)
+    _debug_option(s)
     s.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)"
     )
@@ -87,6 +94,13 @@ def _config_option(command: argparse.ArgumentParser) -> None:
     )
 
 
+def _debug_option(command: argparse.ArgumentParser) -> None:
+    """Errors are one line; a bug report needs the whole traceback."""
+    command.add_argument(
+        "--debug", action="store_true", help="print the full traceback of an unexpected error or OS error"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `digest` console script."""
     args = parser().parse_args(argv)
@@ -101,12 +115,32 @@ def main(argv: list[str] | None = None) -> int:
             f"build failed: {len(failed.errors)} error(s); the previous output is unchanged", file=sys.stderr
         )
     except DigestError as error:
-        print(_shown(error), file=sys.stderr)
-        print("build failed; the previous output is unchanged", file=sys.stderr)
+        _failed(error)
     except KeyboardInterrupt:
         print("interrupted; the previous output is unchanged", file=sys.stderr)
         return 130
+    except OSError as error:  # a full disk, a read-only folder: the user's to fix, not a bug
+        _traceback_if(args, error)
+        _failed(explain(error, fallback=args.config.parent))
+    except Exception as error:
+        _traceback_if(args, error)
+        print(
+            f"internal error: {type(error).__name__}: {error}; run with --debug for the traceback",
+            file=sys.stderr,
+        )
     return 1
+
+
+def _failed(error: DigestError) -> None:
+    """One mistake the user can fix, and the reassurance that nothing was half done."""
+    print(_shown(error), file=sys.stderr)
+    print("build failed; the previous output is unchanged", file=sys.stderr)
+
+
+def _traceback_if(args: argparse.Namespace, error: BaseException) -> None:
+    """The full traceback, for a bug report, only when asked for: one line says what to fix."""
+    if args.debug or getattr(args, "verbose", False):
+        traceback.print_exception(error)
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -10,8 +10,9 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .errors import DigestError
+from .errors import BuildError, DigestError
 from .fields import Fields, load_fields
+from .folders import folder_problems
 
 # what a news editor needs; "extra" would add abbreviations, definition lists and markdown-in-HTML
 # at a fifth more parsing time, the largest cost of a cold build (add it in site.yml if you need it)
@@ -114,19 +115,43 @@ def require_config(path: Path) -> None:
 
 
 def parse_config(raw: Fields, root: Path, overrides: dict[str, Any]) -> SiteConfig:
-    """Turn site.yml's fields into a SiteConfig, naming the line of the first wrong key."""
+    """Turn site.yml's fields into a SiteConfig, reporting every wrong key at once, each with its line."""
     values = {**raw.values, **overrides}
-    for key in values:
-        if key not in _KEYS:
-            raise DigestError(raw.path, raw.line(key), f"unknown key `{key}`{did_you_mean(key, _KEYS)}")
-    for key in ("title", "base_url"):
-        if key not in values:
-            raise DigestError(raw.path, None, f"missing `{key}` — add a line `{key}: …`")
     check = _Checker(raw)
-    kwargs: dict[str, Any] = {
-        "title": check.text("title", values["title"]),
-        "base_url": _base_url(check, values["base_url"]),
-    }
+    problems = [
+        DigestError(raw.path, raw.line(key), f"unknown key `{key}`{did_you_mean(key, _KEYS)}")
+        for key in values
+        if key not in _KEYS
+    ]
+    misspelt = {close for key in values for close in difflib.get_close_matches(key, _KEYS, 1, 0.7)}
+    problems += [
+        DigestError(raw.path, None, f"missing `{key}` — add a line `{key}: …`")
+        for key in ("title", "base_url")
+        if key not in values and key not in misspelt  # `base_ulr` is one mistake, reported once
+    ]
+    kwargs: dict[str, Any] = {}
+    wrong: set[str] = set()
+    for key in _KEYS & values.keys():  # each key alone, so one wrong value does not hide the next
+        try:
+            kwargs |= _settings(check, {key: values[key]})
+        except DigestError as problem:
+            problems.append(problem)
+            wrong.add(key)
+    config = SiteConfig(root=root, **{"title": "", "base_url": "", **kwargs})
+    if not wrong & {"content_dir", "static_dir", "output_dir"}:  # else a default would be blamed
+        problems += folder_problems(raw, config)
+    if problems:
+        raise BuildError(problems)
+    return config
+
+
+def _settings(check: _Checker, values: dict[str, Any]) -> dict[str, Any]:
+    """The SiteConfig arguments for the keys in `values`, checked; raises at the first wrong one."""
+    kwargs: dict[str, Any] = {}
+    if "title" in values:
+        kwargs["title"] = check.text("title", values["title"])
+    if "base_url" in values:
+        kwargs["base_url"] = _base_url(check, values["base_url"])
     for key in ("description", "language", "output_dir", "content_dir", "static_dir", "theme"):
         if key in values:
             kwargs[key] = check.text(key, values[key])
@@ -163,7 +188,7 @@ def parse_config(raw: Fields, root: Path, overrides: dict[str, Any]) -> SiteConf
     for key in ("extra_keys", "ignore"):
         if key in values:
             kwargs[key] = tuple(check.text(key, v) for v in check.list(key, values[key]))
-    return SiteConfig(root=root, **kwargs)
+    return kwargs
 
 
 def did_you_mean(word: str, choices: set[str] | tuple[str, ...]) -> str:

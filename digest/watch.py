@@ -15,7 +15,7 @@ from watchfiles import DefaultFilter, watch
 
 from .cache import FOLDER
 from .config import load_config
-from .errors import DigestError
+from .errors import BuildError, DigestError
 from .keys import Stat, stat_if_present
 from .preview import Preview
 
@@ -70,7 +70,7 @@ class Watch:
     def _read_settings(self) -> None:
         try:
             config = load_config(self.preview.config_path)
-        except DigestError:
+        except (BuildError, DigestError):
             return  # the rebuild shows the error; the folders stay the last good ones
         self.candidates = self.preview.folders(config)
         self.ignored = (str(config.root / FOLDER), str(config.output_path))

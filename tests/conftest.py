@@ -48,6 +48,7 @@ def make_site(tmp_path: Path) -> Callable[..., Path]:
 
     def make(files: dict[str, str | bytes], site_yml: str = SITE_YML) -> Path:
         write_files(tmp_path, {"site.yml": site_yml, **files})
+        (tmp_path / "content").mkdir(exist_ok=True)  # a site without one is an error
         return tmp_path
 
     return make

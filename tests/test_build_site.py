@@ -262,11 +262,16 @@ def test_content_images_are_published(make_site):
 
 
 def test_output_folder_may_not_replace_the_site(make_site):
-    from digest.errors import DigestError
+    from digest.errors import BuildError, DigestError
 
     root = make_site(_articles(1), "title: T\nbase_url: https://example.org/\noutput_dir: .\n")
-    with pytest.raises(DigestError, match="would replace"):
+    with pytest.raises(BuildError) as failed:
         build_site(root)
+    (error,) = failed.value.errors
+    assert "would replace" in error.message
+    (root / "site.yml").write_text("title: T\nbase_url: https://example.org/\n")
+    with pytest.raises(DigestError, match="would replace"):
+        build_site(root, output=root / "content")
     (root / "elsewhere").mkdir()
     (root / "elsewhere/precious.txt").write_text("keep me")
     with pytest.raises(DigestError, match="not made by digest"):

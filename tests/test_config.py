@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from textwrap import dedent
 
 import pytest
+from conftest import SITE_YML, article
 
 from digest.config import (
     DEFAULT_EXTENSIONS,
@@ -16,7 +19,7 @@ from digest.config import (
     SiteConfig,
     load_config,
 )
-from digest.errors import DigestError
+from digest.errors import BuildError, DigestError
 
 MINIMAL = "title: The World in Brief\nbase_url: https://example.org/digest\n"
 
@@ -29,6 +32,7 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     as they do when a user runs `digest` in the site's folder.
     """
     monkeypatch.chdir(tmp_path)
+    Path("content").mkdir()
 
     def load(text: str, overrides: dict | None = None) -> SiteConfig:
         Path("site.yml").write_text(dedent(text), encoding="utf-8")
@@ -37,10 +41,18 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     return load
 
 
-def config_error(site, text: str, overrides: dict | None = None) -> DigestError:
-    with pytest.raises(DigestError) as caught:
+def config_errors(site, text: str, overrides: dict | None = None) -> list[DigestError]:
+    """Every problem site.yml has, as loading reports them all at once."""
+    with pytest.raises((BuildError, DigestError)) as caught:  # YAML that cannot be read stops at once
         site(text, overrides)
-    return caught.value
+    failed = caught.value
+    return failed.errors if isinstance(failed, BuildError) else [failed]
+
+
+def config_error(site, text: str, overrides: dict | None = None) -> DigestError:
+    """The one problem site.yml has."""
+    (error,) = config_errors(site, text, overrides)
+    return error
 
 
 # --- defaults ---------------------------------------------------------------------------------------
@@ -71,6 +83,7 @@ def test_minimal_site_gets_every_default(site, tmp_path):
 
 
 def test_root_and_derived_paths_come_from_the_folder_holding_site_yml(site, tmp_path):
+    Path("posts").mkdir()
     config = site(MINIMAL + "output_dir: build\ncontent_dir: posts\n")
 
     assert config.root == tmp_path.resolve()
@@ -330,10 +343,13 @@ def test_missing_required_key_is_named_with_the_line_to_add(site, key):
     assert str(error) == f"site.yml: missing `{key}` — add a line `{key}: …`"
 
 
-def test_empty_site_yml_reports_missing_title(site):
-    error = config_error(site, "")
+def test_empty_site_yml_reports_both_missing_keys(site):
+    errors = config_errors(site, "")
 
-    assert "missing `title`" in error.message
+    assert [str(e) for e in errors] == [
+        "site.yml: missing `base_url` — add a line `base_url: …`",
+        "site.yml: missing `title` — add a line `title: …`",
+    ]
 
 
 def test_site_yml_that_is_a_list_is_rejected(site):
@@ -473,3 +489,218 @@ def test_base_url_override_is_still_checked(site):
 
     assert "`base_url`" in error.message
     assert "found `localhost:8000`" in error.message
+
+
+# --- every problem at once --------------------------------------------------------------------------
+
+
+def test_every_wrong_key_is_reported_at_once_each_with_its_line(site):
+    errors = config_errors(
+        site,
+        """\
+        title: T
+        base_url: example.org
+        per_page: 0
+        timezone: Mars/Olympus
+        colour: blue
+        permalink: /{year}/
+        """,
+    )
+
+    assert [(e.line, e.message.split(":")[0]) for e in errors] == [
+        (2, "`base_url`"),
+        (3, "`per_page`"),
+        (4, "`timezone`"),
+        (5, "unknown key `colour` — valid keys"),
+        (6, "`permalink`"),
+    ]
+    assert all(str(e).startswith(f"site.yml:{e.line}: ") for e in errors)
+
+
+def test_a_folder_key_of_the_wrong_type_is_one_mistake_not_two(site):
+    Path("content").rmdir()
+
+    errors = config_errors(site, MINIMAL + "content_dir: [posts]\n")
+
+    assert [str(e) for e in errors] == ["site.yml:3: `content_dir`: expected text, found a list"]
+
+
+def test_a_misspelt_required_key_is_one_mistake_not_two(site):
+    errors = config_errors(site, "title: T\nbase_ulr: https://example.org/\n")
+
+    assert [str(e) for e in errors] == ["site.yml:2: unknown key `base_ulr` — did you mean `base_url`?"]
+
+
+# --- folders ----------------------------------------------------------------------------------------
+
+
+def test_misspelt_content_dir_names_its_line_and_the_folder_meant(site):
+    error = config_error(site, MINIMAL + "content_dir: contnet\n")
+
+    assert str(error) == "site.yml:3: `content_dir`: folder contnet does not exist — did you mean `content`?"
+
+
+def test_content_dir_far_from_every_folder_says_how_to_fix(site):
+    error = config_error(site, MINIMAL + "content_dir: stories\n")
+
+    assert error.line == 3
+    assert error.message == (
+        "`content_dir`: folder stories does not exist — "
+        "create it, or set `content_dir` to your stories' folder"
+    )
+
+
+def test_content_dir_that_is_a_file_says_so(site):
+    Path("notes").write_text("not a folder")
+
+    error = config_error(site, MINIMAL + "content_dir: notes\n")
+
+    assert error.line == 3
+    assert "`content_dir`: folder notes is a file, not a folder" in error.message
+
+
+def test_missing_default_content_folder_names_site_yml_and_the_folder_that_is_there(site):
+    Path("content").rename("contents")
+
+    error = config_error(site, MINIMAL)
+
+    assert error.line is None
+    assert str(error) == (
+        "site.yml: the content folder `content/` does not exist — add `content_dir: contents` to site.yml, "
+        "or set `content_dir` to the folder holding them"
+    )
+
+
+def test_missing_default_content_folder_without_a_near_folder_says_to_create_it(site):
+    Path("content").rmdir()
+
+    error = config_error(site, MINIMAL)
+
+    assert str(error) == (
+        "site.yml: the content folder `content/` does not exist — create it and put your stories in it, "
+        "or set `content_dir` to the folder holding them"
+    )
+
+
+FOLDER_CLASHES = {  # a line of site.yml: what its error says
+    "static_dir: .": "`.` is not a folder inside the site",
+    "static_dir: ..": "`..` is not a folder inside the site",
+    "static_dir: /tmp": "`/tmp` is not a folder inside the site",
+    "static_dir: content": "overlaps the content folder content/",
+    "static_dir: content/images": "overlaps the content folder content/",
+    "static_dir: public": "overlaps the output folder public/",
+    "static_dir: public/assets": "overlaps the output folder public/",
+    "static_dir: .digest-cache": "overlaps the cache folder .digest-cache/",
+    "output_dir: .digest-cache": "would replace the cache folder",
+    "output_dir: content": "would replace the content folder",
+    "output_dir: content/public": "is inside the content folder content/",
+    "output_dir: static/public": "is inside the static folder static/",
+    "output_dir: themes/public": "is inside the themes folder themes/",
+    "output_dir: ..": "would replace the site",
+}
+FIXES = {
+    "static_dir": "— use a folder of its own, like `static`",
+    "output_dir": "— choose another `output_dir`",
+}
+
+
+@pytest.mark.parametrize("line", FOLDER_CLASHES)
+def test_static_and_output_folders_may_not_overlap_what_a_build_reads(site, line):
+    error = config_error(site, MINIMAL + line + "\n")
+
+    key = line.split(":")[0]
+    assert error.line == 3
+    assert error.message.startswith(f"`{key}`: ")
+    assert FOLDER_CLASHES[line] in error.message
+    assert error.message.endswith(FIXES[key])
+
+
+def test_static_dir_holding_the_content_and_output_folders_is_refused(site):
+    Path("site/posts").mkdir(parents=True)
+
+    error = config_error(
+        site, MINIMAL + "content_dir: site/posts\noutput_dir: site/public\nstatic_dir: site\n"
+    )
+
+    assert error.line == 5
+    assert "`site` overlaps the content folder site/posts/" in error.message
+
+
+def test_content_dir_named_like_the_default_static_folder_is_refused_without_a_line(site):
+    Path("static").mkdir()
+
+    error = config_error(site, MINIMAL + "content_dir: static\n")
+
+    assert error.line is None  # static_dir is not in site.yml: its default clashes
+    assert "`static_dir`: `static` overlaps the content folder static/" in error.message
+
+
+def test_output_folder_inside_the_cache_is_allowed_for_the_preview(site):
+    config = site(MINIMAL + "output_dir: .digest-cache/preview\n")
+
+    assert config.output_path.name == "preview"
+
+
+# --- as the command line reports them ---------------------------------------------------------------
+
+
+def digest(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "digest.cli", *args], cwd=cwd, capture_output=True, text=True
+    )
+
+
+def files_in(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def test_a_renamed_content_folder_fails_the_build_and_keeps_the_published_site(make_site):
+    root = make_site({"content/a.md": article("A", "2022-09-01T10:00:00Z")})
+    assert digest("build", cwd=root).returncode == 0
+    published = files_in(root / "public")
+
+    (root / "content").rename(root / "contents")
+    renamed = digest("build", cwd=root)
+    (root / "site.yml").write_text(SITE_YML + "content_dir: contnet\n")
+    misspelt = digest("build", cwd=root)
+
+    assert renamed.returncode == misspelt.returncode == 1
+    assert renamed.stderr.splitlines() == [
+        "site.yml: the content folder `content/` does not exist — add `content_dir: contents` to site.yml, "
+        "or set `content_dir` to the folder holding them",
+        "build failed: 1 error(s); the previous output is unchanged",
+    ]
+    assert misspelt.stderr.splitlines()[0] == (
+        "site.yml:3: `content_dir`: folder contnet does not exist — did you mean `contents`?"
+    )
+    assert files_in(root / "public") == published
+
+
+def test_every_site_yml_error_is_printed_one_per_line(make_site):
+    root = make_site({}, "title: T\nbase_url: example.org\nper_page: 0\nstatic_dir: .\n")
+
+    result = digest("build", cwd=root)
+
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert [line.split(":")[:2] for line in lines[:-1]] == [
+        ["site.yml", "2"],
+        ["site.yml", "3"],
+        ["site.yml", "4"],
+    ]
+    assert lines[-1] == "build failed: 3 error(s); the previous output is unchanged"
+
+
+def test_an_empty_content_folder_builds_with_a_warning(make_site):
+    root = make_site({})
+
+    result = digest("build", cwd=root)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "warning: content: no stories found in this folder — add Markdown (.md) files, "
+        "or set `content_dir` in site.yml"
+    ]
+    assert (root / "public/index.html").is_file()

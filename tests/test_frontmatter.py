@@ -23,6 +23,7 @@ def make_config(tmp_path: Path):
 
     def make(extra: str = "") -> SiteConfig:
         (tmp_path / "site.yml").write_text(SITE + dedent(extra), encoding="utf-8")
+        (tmp_path / "content").mkdir(exist_ok=True)
         return load_config(tmp_path / "site.yml")
 
     return make

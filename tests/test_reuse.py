@@ -15,6 +15,7 @@ from digest.reuse import start
 
 def _config(tmp_path: Path, extra: str = ""):
     write_files(tmp_path, {"site.yml": SITE_YML + extra})
+    (tmp_path / "content").mkdir(exist_ok=True)
     return load_config(tmp_path / "site.yml")
 
 
