@@ -17,8 +17,10 @@ from pathlib import Path
 
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler, StaticFileHandler
 from livereload.watcher import Watcher
-from tornado import ioloop, web
+from tornado import httputil, ioloop, web
+from tornado.routing import Matcher, Rule
 
+from .hosts import Hosts, name_of
 from .preview import Preview
 from .watch import POLL_MS, Watch
 
@@ -59,8 +61,11 @@ class _NoWatcher(Watcher):
         return None, None
 
 
-def _application(preview: Preview, port: int) -> web.Application:
-    """livereload's handlers, with its script injected before </head> and our error panel before </body>."""
+def _application(preview: Preview, port: int, hosts: Hosts, url: str) -> web.Application:
+    """livereload's handlers, with its script injected before </head> and our error panel before </body>.
+
+    They answer only requests for a name in `hosts`; any other gets a short refusal (see hosts.py).
+    """
     script = f'<script src="/livereload.js?port={port}" defer></script>'.encode()
 
     class Inject(web.OutputTransform):
@@ -82,15 +87,43 @@ def _application(preview: Preview, port: int) -> web.Application:
             self.set_header("Content-Type", "text/html; charset=UTF-8")
             self.finish(body)
 
+    class UnknownHost(Matcher):
+        def match(self, request: httputil.HTTPServerRequest) -> dict[str, object] | None:
+            return None if hosts.accepts(request.headers.get("Host")) else {}
+
+    class Misdirected(web.RequestHandler):
+        """A name the preview does not answer to: a page that rebound its own name reads only this."""
+
+        def prepare(self) -> None:
+            name = name_of(self.request.headers.get("Host", ""))
+            if name is None:
+                _refuse(self, 400, f"this request has no valid Host header — open {url}")
+            else:
+                _refuse(
+                    self,
+                    421,
+                    f"this preview does not answer to the name `{name}` — open {url}, or start "
+                    f"`digest serve` with --allow-host {name} if you trust that name",
+                )
+
     LiveReloadHandler.watcher = _NoWatcher()
     return web.Application(
         [
+            Rule(UnknownHost(), Misdirected),
             (r"/livereload", LiveReloadHandler),
             (r"/livereload.js", LiveReloadJSHandler),
             (r"/(.*)", Files, {"path": str(preview.output), "default_filename": "index.html"}),
         ],
         transforms=[Inject],
     )
+
+
+def _refuse(handler: web.RequestHandler, status: int, message: str) -> None:
+    """End a request with a one-line plain-text answer (never HTML: nothing in it is rendered)."""
+    handler.set_status(status)
+    handler.set_header("Content-Type", "text/plain; charset=UTF-8")
+    handler.set_header("X-Content-Type-Options", "nosniff")
+    handler.finish(f"digest serve: {message}\n")
 
 
 def serve(
@@ -102,6 +135,7 @@ def serve(
     future: bool,
     open_browser: bool,
     say: Callable[[str], None],
+    allowed_hosts: tuple[str, ...] = (),
 ) -> None:
     """Build, serve and rebuild on every save until Ctrl-C."""
     logging.getLogger("tornado.access").setLevel(logging.ERROR)  # one line per request drowns the errors
@@ -111,7 +145,8 @@ def serve(
     url = f"http://{f'[{host}]' if ':' in host else host}:{actual}/"
     preview = Preview(config_path, {"base_url": url}, drafts, future, say)
     preview.output.mkdir(parents=True, exist_ok=True)  # served even when the first build failed
-    _application(preview, actual).listen(actual, address=host)
+    hosts = Hosts.for_address(host, allowed_hosts)
+    _application(preview, actual, hosts, url).listen(actual, address=host)
 
     def start() -> None:
         report = preview.rebuild()
