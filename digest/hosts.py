@@ -59,6 +59,11 @@ def name_of(header: str) -> str | None:
     return _parsed(header)[0]
 
 
+def same_origin(origin: str, host_header: str) -> bool:
+    """True when a websocket's Origin is the page the preview itself served at this Host."""
+    return origin.strip().lower() == f"http://{host_header.strip().lower()}"
+
+
 def allowed_host(text: str) -> str:
     """The value of `--allow-host`: a host name, an IP address, or `.domain` for every name under it."""
     bare = text.strip().lower()

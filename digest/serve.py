@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import gc
+import json
 import logging
 import socket
 import time
@@ -20,7 +21,7 @@ from livereload.watcher import Watcher
 from tornado import httputil, ioloop, web
 from tornado.routing import Matcher, Rule
 
-from .hosts import Hosts, name_of
+from .hosts import Hosts, name_of, same_origin
 from .preview import Preview
 from .watch import POLL_MS, Watch
 
@@ -28,6 +29,10 @@ SETTLE_S = 1.0  # after a rebuild, once the browser has reloaded, the idle work 
 HEAD_END, BODY_END = b"</head>", b"</body>"
 PORTS_TRIED = 20
 NOTHING_YET = b"<!DOCTYPE html><html lang=en><head><title>digest preview</title></head><body></body></html>"
+MAX_SOCKETS = 32  # live-reload connections, one per open tab: plenty for a writer, not for a flood
+MAX_HEADER_BYTES = 16 * 1024  # a preview request is a GET with ordinary headers and no body
+IDLE_S = 5.0  # how long a connection may take to send its next request's headers (as Apache's keep-alive)
+MAX_MESSAGE_BYTES = 64 * 1024  # livereload.js sends a few hundred bytes
 
 
 def settle_memory() -> None:
@@ -87,6 +92,36 @@ def _application(preview: Preview, port: int, hosts: Hosts, url: str) -> web.App
             self.set_header("Content-Type", "text/html; charset=UTF-8")
             self.finish(body)
 
+    sockets: set[LiveReloadHandler] = set()
+
+    class Reload(LiveReloadHandler):
+        """livereload's websocket, for the preview's own pages only, and at most MAX_SOCKETS at once."""
+
+        def prepare(self) -> None:
+            if len(sockets) >= MAX_SOCKETS:
+                _refuse(self, 503, f"too many live-reload connections (at most {MAX_SOCKETS}): close a tab")
+
+        def check_origin(self, origin: str) -> bool:
+            return same_origin(origin, self.request.headers.get("Host", ""))
+
+        def open(self) -> None:  # type: ignore[override]
+            sockets.add(self)
+
+        def on_close(self) -> None:
+            sockets.discard(self)
+            super().on_close()
+
+        def on_message(self, message: str | bytes) -> None:
+            """livereload's handshake, for the JSON objects livereload.js sends; anything else closes."""
+            try:
+                command = json.loads(message)
+            except ValueError:
+                command = None
+            if isinstance(command, dict):
+                super().on_message(message)
+            else:  # livereload would print a traceback for it, at any client's whim
+                self.close(1003, "livereload.js sends JSON objects")
+
     class UnknownHost(Matcher):
         def match(self, request: httputil.HTTPServerRequest) -> dict[str, object] | None:
             return None if hosts.accepts(request.headers.get("Host")) else {}
@@ -110,11 +145,12 @@ def _application(preview: Preview, port: int, hosts: Hosts, url: str) -> web.App
     return web.Application(
         [
             Rule(UnknownHost(), Misdirected),
-            (r"/livereload", LiveReloadHandler),
+            (r"/livereload", Reload),
             (r"/livereload.js", LiveReloadJSHandler),
             (r"/(.*)", Files, {"path": str(preview.output), "default_filename": "index.html"}),
         ],
         transforms=[Inject],
+        websocket_max_message_size=MAX_MESSAGE_BYTES,
     )
 
 
@@ -146,7 +182,13 @@ def serve(
     preview = Preview(config_path, {"base_url": url}, drafts, future, say)
     preview.output.mkdir(parents=True, exist_ok=True)  # served even when the first build failed
     hosts = Hosts.for_address(host, allowed_hosts)
-    _application(preview, actual, hosts, url).listen(actual, address=host)
+    _application(preview, actual, hosts, url).listen(
+        actual,
+        address=host,
+        max_header_size=MAX_HEADER_BYTES,
+        max_body_size=0,
+        idle_connection_timeout=IDLE_S,
+    )
 
     def start() -> None:
         report = preview.rebuild()

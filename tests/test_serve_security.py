@@ -1,4 +1,4 @@
-"""`digest serve` under hostile requests: forged Host headers.
+"""`digest serve` under hostile requests: forged Host headers, foreign websockets, floods, slow clients.
 
 Every request here is written by hand on a raw socket to a real `digest serve` process, so the test
 sees exactly the bytes a DNS-rebinding page or a misbehaving client would send and receive.
@@ -7,9 +7,13 @@ sees exactly the bytes a DNS-rebinding page or a misbehaving client would send a
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
+import os
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +21,11 @@ from pathlib import Path
 import pytest
 from test_serve import _probe, _serving, _site, _wait
 
-from digest.hosts import Hosts, allowed_host, name_of
+from digest.hosts import Hosts, allowed_host, name_of, same_origin
+from digest.serve import IDLE_S, MAX_SOCKETS
+
+KEY = "dGhlIHNhbXBsZSBub25jZQ=="  # any 16 bytes in base64 will do for a handshake
+HELLO = {"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}
 
 
 @pytest.fixture(scope="module")
@@ -110,6 +118,159 @@ def test_the_loopback_names_are_answered_on_any_port(port, host):
     assert status == 200 and "Story 1" in body and "/livereload.js" in body
 
 
+def _handshake(port: int, host: str, origin: str | None, *extra: str) -> tuple[int, str, socket.socket]:
+    """A websocket opening request for /livereload; the answer's status, body and the open socket."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    lines = [
+        "GET /livereload HTTP/1.1",
+        f"Host: {host}",
+        "Upgrade: websocket",
+        "Connection: Upgrade",
+        f"Sec-WebSocket-Key: {KEY}",
+        "Sec-WebSocket-Version: 13",
+        *([f"Origin: {origin}"] if origin is not None else []),
+        *extra,
+    ]
+    sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+    head = b""
+    while b"\r\n\r\n" not in head:
+        chunk = sock.recv(1)
+        assert chunk, f"connection closed after {head!r}"
+        head += chunk
+    status = int(head.split()[1])
+    fields = dict(line.split(b": ", 1) for line in head.rstrip().split(b"\r\n")[1:])
+    body = _exactly(sock, int(fields.get(b"Content-Length", 0))).decode()
+    if status != 101:
+        sock.close()
+    return status, body, sock
+
+
+def _exactly(sock: socket.socket, size: int) -> bytes:
+    data = b""
+    while len(data) < size:
+        chunk = sock.recv(size - len(data))
+        assert chunk, "connection closed"
+        data += chunk
+    return data
+
+
+def _send(sock: socket.socket, payload: bytes) -> None:
+    """One masked text frame, as every websocket client must send (here under 126 bytes or over 64 KiB)."""
+    mask = os.urandom(4)
+    size = len(payload)
+    length = bytes([0x80 | size]) if size < 126 else bytes([0x80 | 127]) + size.to_bytes(8, "big")
+    masked = bytes(byte ^ mask[n % 4] for n, byte in enumerate(payload))
+    sock.sendall(b"\x81" + length + mask + masked)
+
+
+def _receive(sock: socket.socket) -> tuple[int, bytes]:
+    """The next frame from the server (unmasked): its opcode and payload."""
+    first, second = _exactly(sock, 2)
+    size = second & 0x7F
+    if size >= 126:
+        size = int.from_bytes(_exactly(sock, 2 if size == 126 else 8), "big")
+    return first & 0x0F, _exactly(sock, size)
+
+
+def _speaks_livereload(sock: socket.socket) -> bool:
+    _send(sock, json.dumps(HELLO).encode())
+    opcode, payload = _receive(sock)
+    return opcode == 1 and json.loads(payload)["command"] == "hello"
+
+
+@pytest.mark.parametrize(
+    ("host", "origin", "status"),
+    [
+        ("127.0.0.1:{port}", "http://127.0.0.1:{port}", 101),  # the preview's own page
+        ("localhost:{port}", "http://localhost:{port}", 101),
+        ("[::1]:{port}", "http://[::1]:{port}", 101),
+        ("127.0.0.1:{port}", None, 101),  # not a browser: browsers always send Origin
+        ("127.0.0.1:{port}", "http://evil.example", 403),  # another site's page
+        ("127.0.0.1:{port}", "http://evil.example:{port}", 403),
+        ("127.0.0.1:{port}", "http://127.0.0.1:1", 403),  # another local server's page
+        ("127.0.0.1:{port}", "http://localhost:{port}", 403),  # another origin, even if the same machine
+        ("127.0.0.1:{port}", "null", 403),  # a sandboxed frame or a file:// page
+        ("evil.example:{port}", "http://evil.example:{port}", 421),  # rebound: same-origin, wrong name
+    ],
+)
+def test_the_live_reload_socket_opens_only_for_the_preview_s_own_pages(port, host, origin, status):
+    answer, body, sock = _handshake(port, host.format(port=port), origin and origin.format(port=port))
+    assert answer == status
+    if status == 101:
+        with sock:
+            assert _speaks_livereload(sock)
+    elif status == 403:
+        assert "Cross origin websockets not allowed" in body
+
+
+def test_a_rebinding_page_s_own_socket_is_refused_even_when_the_browser_calls_it_same_origin(port):
+    answer, body, _ = _handshake(
+        port, f"evil.example:{port}", f"http://evil.example:{port}", "Sec-Fetch-Site: same-origin"
+    )
+    assert answer == 421 and "does not answer to the name `evil.example`" in body
+
+
+def test_live_reload_connections_are_capped_and_a_closed_one_frees_its_place(tmp_path):
+    with _preview(tmp_path) as port:
+        opened = [_handshake(port, f"127.0.0.1:{port}", None) for _ in range(MAX_SOCKETS)]
+        assert [status for status, _, _ in opened] == [101] * MAX_SOCKETS
+        status, body, _ = _handshake(port, f"127.0.0.1:{port}", None)
+        assert status == 503
+        assert (
+            body == f"digest serve: too many live-reload connections (at most {MAX_SOCKETS}): close a tab\n"
+        )
+        assert _get(port, f"127.0.0.1:{port}")[0] == 200  # the pages are still served
+        opened.pop()[2].close()
+        reopened = _wait(lambda: _opened(port), what="the freed place")
+        with reopened:
+            assert _speaks_livereload(reopened)
+        for _, _, sock in opened:
+            sock.close()
+
+
+def _opened(port: int) -> socket.socket | None:
+    status, _, sock = _handshake(port, f"127.0.0.1:{port}", None)
+    return sock if status == 101 else None
+
+
+def test_a_slow_client_is_dropped_but_an_open_tab_stays_connected(port):
+    """A request whose headers trickle in holds its connection for IDLE_S at most; websockets stay."""
+    status, _, tab = _handshake(port, f"127.0.0.1:{port}", f"http://127.0.0.1:{port}")
+    assert status == 101
+    with tab, socket.create_connection(("127.0.0.1", port), timeout=IDLE_S * 4) as slow:
+        slow.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # and never the blank line
+        started = time.monotonic()
+        assert slow.recv(1024) == b""  # the server hung up
+        assert IDLE_S - 1 < time.monotonic() - started < IDLE_S * 3
+        assert _speaks_livereload(tab)
+
+
+def test_oversized_requests_and_messages_are_refused(port):
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(f"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {'x' * 20_000}\r\n\r\n".encode())
+        with contextlib.suppress(ConnectionResetError):  # a hang-up with unread bytes is a reset
+            assert sock.recv(65536) == b""  # no answer: tornado hangs up at 16 KiB of headers
+    status, _ = _request(port, "POST / HTTP/1.1\nHost: 127.0.0.1\nContent-Length: 5\n")
+    assert status == 400
+    status, _, sock = _handshake(port, f"127.0.0.1:{port}", None)
+    with sock:
+        _send(sock, b"x" * 100_000)
+        opcode, payload = _receive(sock)
+        assert opcode == 8 and int.from_bytes(payload[:2], "big") == 1009  # close: message too big
+
+
+@pytest.mark.parametrize("message", [b"not json", b"[1]", b'"hello"'])
+def test_a_message_livereload_js_would_never_send_closes_the_socket_quietly(port, message):
+    status, _, sock = _handshake(port, f"127.0.0.1:{port}", f"http://127.0.0.1:{port}")
+    assert status == 101
+    with sock:
+        _send(sock, message)
+        opcode, payload = _receive(sock)
+        assert opcode == 8 and int.from_bytes(payload[:2], "big") == 1003  # close: unsupported data
+    with _handshake(port, f"127.0.0.1:{port}", f"http://127.0.0.1:{port}")[2] as sock:
+        assert _speaks_livereload(sock)  # and the next one works
+
+
 @pytest.fixture(scope="module")
 def lan_port(tmp_path_factory) -> Iterator[int]:
     """A preview the user opened to the network, trusting one LAN name and every name under .lan."""
@@ -138,6 +299,14 @@ def test_a_preview_open_to_the_network_answers_to_addresses_and_trusted_names(la
     assert _get(lan_port, host.format(port=lan_port))[0] == status
 
 
+def test_a_preview_open_to_the_network_checks_origins_the_same_way(lan_port):
+    host = f"10.1.2.3:{lan_port}"
+    status, _, sock = _handshake(lan_port, host, f"http://{host}")
+    sock.close()
+    assert status == 101
+    assert _handshake(lan_port, host, "http://box.example")[0] == 403
+
+
 def test_host_names_unit():
     loopback = Hosts.for_address("127.0.0.1")
     assert loopback == Hosts(frozenset({"127.0.0.1", "localhost", "::1"}), (), any_ip=False)
@@ -149,6 +318,8 @@ def test_host_names_unit():
     assert name_of("[127.0.0.1]:80") is None  # brackets are for IPv6 only
     assert name_of("a..b") is None and name_of("-a.b") is None and name_of("a" * 64) is None
     assert name_of("my_app:8000") == "my_app"  # Docker service names
+    assert same_origin("HTTP://LOCALHOST:8000", "localhost:8000")
+    assert not same_origin("https://localhost:8000", "localhost:8000")
 
 
 @pytest.mark.parametrize(
