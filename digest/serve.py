@@ -104,7 +104,7 @@ def _application(preview: Preview, port: int, hosts: Hosts, url: str) -> web.App
         def check_origin(self, origin: str) -> bool:
             return same_origin(origin, self.request.headers.get("Host", ""))
 
-        def open(self) -> None:  # type: ignore[override]
+        def open(self, *args: str, **kwargs: str) -> None:
             sockets.add(self)
 
         def on_close(self) -> None:
