@@ -7,7 +7,6 @@ sees exactly the bytes a DNS-rebinding page or a misbehaving client would send a
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import socket
@@ -15,7 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -248,7 +247,7 @@ def test_a_slow_client_is_dropped_but_an_open_tab_stays_connected(port):
 def test_oversized_requests_and_messages_are_refused(port):
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
         sock.sendall(f"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {'x' * 20_000}\r\n\r\n".encode())
-        with contextlib.suppress(ConnectionResetError):  # a hang-up with unread bytes is a reset
+        with suppress(ConnectionResetError):  # a hang-up with unread bytes is a reset
             assert sock.recv(65536) == b""  # no answer: tornado hangs up at 16 KiB of headers
     status, _ = _request(port, "POST / HTTP/1.1\nHost: 127.0.0.1\nContent-Length: 5\n")
     assert status == 400
