@@ -33,6 +33,7 @@ MAX_SOCKETS = 32  # live-reload connections, one per open tab: plenty for a writ
 MAX_HEADER_BYTES = 16 * 1024  # a preview request is a GET with ordinary headers and no body
 IDLE_S = 5.0  # how long a connection may take to send its next request's headers (as Apache's keep-alive)
 MAX_MESSAGE_BYTES = 64 * 1024  # livereload.js sends a few hundred bytes
+PING_S = 5.0  # a tab that stops answering pings (a phone gone off the network) frees its place
 
 
 def settle_memory() -> None:
@@ -151,6 +152,7 @@ def _application(preview: Preview, port: int, hosts: Hosts, url: str) -> web.App
         ],
         transforms=[Inject],
         websocket_max_message_size=MAX_MESSAGE_BYTES,
+        websocket_ping_interval=PING_S,  # and as long to answer each: tornado's default timeout
     )
 
 

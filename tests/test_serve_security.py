@@ -21,10 +21,11 @@ import pytest
 from test_serve import _probe, _serving, _site, _wait
 
 from digest.hosts import Hosts, allowed_host, name_of, same_origin
-from digest.serve import IDLE_S, MAX_SOCKETS
+from digest.serve import IDLE_S, MAX_SOCKETS, PING_S
 
 KEY = "dGhlIHNhbXBsZSBub25jZQ=="  # any 16 bytes in base64 will do for a handshake
 HELLO = {"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}
+TEXT, CLOSE, PING, PONG = 1, 8, 9, 10  # websocket frame opcodes
 
 
 @pytest.fixture(scope="module")
@@ -153,16 +154,25 @@ def _exactly(sock: socket.socket, size: int) -> bytes:
     return data
 
 
-def _send(sock: socket.socket, payload: bytes) -> None:
-    """One masked text frame, as every websocket client must send (here under 126 bytes or over 64 KiB)."""
+def _send(sock: socket.socket, payload: bytes, opcode: int = TEXT) -> None:
+    """One masked frame, as every websocket client must send (here under 126 bytes or over 64 KiB)."""
     mask = os.urandom(4)
     size = len(payload)
     length = bytes([0x80 | size]) if size < 126 else bytes([0x80 | 127]) + size.to_bytes(8, "big")
     masked = bytes(byte ^ mask[n % 4] for n, byte in enumerate(payload))
-    sock.sendall(b"\x81" + length + mask + masked)
+    sock.sendall(bytes([0x80 | opcode]) + length + mask + masked)
 
 
 def _receive(sock: socket.socket) -> tuple[int, bytes]:
+    """The next frame from the server other than a ping, which is answered as browsers do."""
+    opcode, payload = _frame(sock)
+    while opcode == PING:
+        _send(sock, payload, PONG)
+        opcode, payload = _frame(sock)
+    return opcode, payload
+
+
+def _frame(sock: socket.socket) -> tuple[int, bytes]:
     """The next frame from the server (unmasked): its opcode and payload."""
     first, second = _exactly(sock, 2)
     size = second & 0x7F
@@ -174,7 +184,7 @@ def _receive(sock: socket.socket) -> tuple[int, bytes]:
 def _speaks_livereload(sock: socket.socket) -> bool:
     _send(sock, json.dumps(HELLO).encode())
     opcode, payload = _receive(sock)
-    return opcode == 1 and json.loads(payload)["command"] == "hello"
+    return opcode == TEXT and json.loads(payload)["command"] == "hello"
 
 
 @pytest.mark.parametrize(
@@ -255,7 +265,21 @@ def test_oversized_requests_and_messages_are_refused(port):
     with sock:
         _send(sock, b"x" * 100_000)
         opcode, payload = _receive(sock)
-        assert opcode == 8 and int.from_bytes(payload[:2], "big") == 1009  # close: message too big
+        assert opcode == CLOSE and int.from_bytes(payload[:2], "big") == 1009  # close: message too big
+
+
+def test_a_tab_that_stops_answering_pings_is_let_go(port):
+    """A client gone without a word (a phone off the network) does not keep its place for ever."""
+    status, _, gone = _handshake(port, f"127.0.0.1:{port}", f"http://127.0.0.1:{port}")
+    assert status == 101
+    with gone:
+        gone.settimeout(PING_S * 4)
+        started = time.monotonic()
+        assert _frame(gone)[0] == PING  # never answered
+        assert _frame(gone)[0] == CLOSE  # nor this
+        assert 2 * PING_S - 1 < time.monotonic() - started < 2 * PING_S + 3
+        assert gone.recv(1) == b""  # the server hangs up by itself, and the tab's place is free
+        assert time.monotonic() - started < 15 + 3
 
 
 @pytest.mark.parametrize("message", [b"not json", b"[1]", b'"hello"'])
@@ -265,7 +289,7 @@ def test_a_message_livereload_js_would_never_send_closes_the_socket_quietly(port
     with sock:
         _send(sock, message)
         opcode, payload = _receive(sock)
-        assert opcode == 8 and int.from_bytes(payload[:2], "big") == 1003  # close: unsupported data
+        assert opcode == CLOSE and int.from_bytes(payload[:2], "big") == 1003  # close: unsupported data
     with _handshake(port, f"127.0.0.1:{port}", f"http://127.0.0.1:{port}")[2] as sock:
         assert _speaks_livereload(sock)  # and the next one works
 
