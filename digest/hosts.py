@@ -68,7 +68,7 @@ def allowed_host(text: str) -> str:
     """The value of `--allow-host`: a host name, an IP address, or `.domain` for every name under it."""
     bare = text.strip().lower()
     domain = bare.startswith(".")
-    name, port = _parsed(f"[{bare}]" if ":" in bare and not bare.startswith("[") else bare[domain:])
+    name, port = _parsed(f"[{bare}]" if ":" in bare and not bare.startswith("[") else bare.removeprefix("."))
     if name is None or port is not None:
         raise argparse.ArgumentTypeError(
             f"`{text}` is not a host name — give the name alone, without http:// or a port, "
@@ -96,6 +96,7 @@ def _canonical(name: str) -> str:
 
 
 def _is_ip(name: str) -> bool:
+    """True for an IP address, which no DNS answer can make point elsewhere."""
     try:
         ipaddress.ip_address(name)
     except ValueError:
