@@ -69,6 +69,14 @@ def parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--port", type=int, default=8000, help="port (default: 8000; the next free one if busy)")
     s.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        type=_allowed_host,
+        metavar="NAME",
+        help="also answer to NAME, e.g. a LAN name (.lan: every name under lan); may be repeated",
+    )
+    s.add_argument(
         "--drafts",
         action=argparse.BooleanOptionalAction,
         default=True,
@@ -177,6 +185,7 @@ def _serve(args: argparse.Namespace) -> int:
             future=args.future,
             open_browser=args.open,
             say=lambda line: print(line, flush=True),
+            allowed_hosts=tuple(args.allow_host),
         )
     except OSError as exc:
         raise DigestError(
@@ -191,6 +200,13 @@ def _progress(stage: str, done: int, total: int) -> None:
     """A single updating line, only for sites big enough to wait for."""
     if total >= 500 and (done % 100 == 0 or done == total):
         print(f"\r{stage} {done}/{total}", end="", file=sys.stderr, flush=True)
+
+
+def _allowed_host(text: str) -> str:
+    """`--allow-host`, checked by the module that uses it (loaded only when the option is given)."""
+    from .hosts import allowed_host
+
+    return allowed_host(text)
 
 
 def _print_warnings(warnings: tuple[BuildWarning, ...], *, verbose: bool) -> None:

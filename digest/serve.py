@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import gc
+import json
 import logging
 import socket
 import time
@@ -17,8 +18,10 @@ from pathlib import Path
 
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler, StaticFileHandler
 from livereload.watcher import Watcher
-from tornado import ioloop, web
+from tornado import httputil, ioloop, web
+from tornado.routing import Matcher, Rule
 
+from .hosts import Hosts, name_of, same_origin
 from .preview import Preview
 from .watch import POLL_MS, Watch
 
@@ -26,6 +29,11 @@ SETTLE_S = 1.0  # after a rebuild, once the browser has reloaded, the idle work 
 HEAD_END, BODY_END = b"</head>", b"</body>"
 PORTS_TRIED = 20
 NOTHING_YET = b"<!DOCTYPE html><html lang=en><head><title>digest preview</title></head><body></body></html>"
+MAX_SOCKETS = 32  # live-reload connections, one per open tab: plenty for a writer, not for a flood
+MAX_HEADER_BYTES = 16 * 1024  # a preview request is a GET with ordinary headers and no body
+IDLE_S = 5.0  # how long a connection may take to send its next request's headers (as Apache's keep-alive)
+MAX_MESSAGE_BYTES = 64 * 1024  # livereload.js sends a few hundred bytes
+PING_S = 5.0  # a tab that stops answering pings (a phone gone off the network) frees its place
 
 
 def settle_memory() -> None:
@@ -59,8 +67,11 @@ class _NoWatcher(Watcher):
         return None, None
 
 
-def _application(preview: Preview, port: int) -> web.Application:
-    """livereload's handlers, with its script injected before </head> and our error panel before </body>."""
+def _application(preview: Preview, port: int, hosts: Hosts, url: str) -> web.Application:
+    """livereload's handlers, with its script injected before </head> and our error panel before </body>.
+
+    They answer only requests for a name in `hosts`; any other gets a short refusal (see hosts.py).
+    """
     script = f'<script src="/livereload.js?port={port}" defer></script>'.encode()
 
     class Inject(web.OutputTransform):
@@ -82,15 +93,75 @@ def _application(preview: Preview, port: int) -> web.Application:
             self.set_header("Content-Type", "text/html; charset=UTF-8")
             self.finish(body)
 
+    sockets: set[LiveReloadHandler] = set()
+
+    class Reload(LiveReloadHandler):
+        """livereload's websocket, for the preview's own pages only, and at most MAX_SOCKETS at once."""
+
+        def prepare(self) -> None:
+            if len(sockets) >= MAX_SOCKETS:
+                _refuse(self, 503, f"too many live-reload connections (at most {MAX_SOCKETS}): close a tab")
+
+        def check_origin(self, origin: str) -> bool:
+            return same_origin(origin, self.request.headers.get("Host", ""))
+
+        def open(self, *args: str, **kwargs: str) -> None:
+            sockets.add(self)
+
+        def on_close(self) -> None:
+            sockets.discard(self)
+            super().on_close()
+
+        def on_message(self, message: str | bytes) -> None:
+            """livereload's handshake, for the JSON objects livereload.js sends; anything else closes."""
+            try:
+                command = json.loads(message)
+            except ValueError:
+                command = None
+            if isinstance(command, dict):
+                super().on_message(message)
+            else:  # livereload would print a traceback for it, at any client's whim
+                self.close(1003, "livereload.js sends JSON objects")
+
+    class UnknownHost(Matcher):
+        def match(self, request: httputil.HTTPServerRequest) -> dict[str, object] | None:
+            return None if hosts.accepts(request.headers.get("Host")) else {}
+
+    class Misdirected(web.RequestHandler):
+        """A name the preview does not answer to: a page that rebound its own name reads only this."""
+
+        def prepare(self) -> None:
+            name = name_of(self.request.headers.get("Host", ""))
+            if name is None:
+                _refuse(self, 400, f"this request has no valid Host header — open {url}")
+            else:
+                _refuse(
+                    self,
+                    421,
+                    f"this preview does not answer to the name `{name}` — open {url}, or start "
+                    f"`digest serve` with --allow-host {name} if you trust that name",
+                )
+
     LiveReloadHandler.watcher = _NoWatcher()
     return web.Application(
         [
-            (r"/livereload", LiveReloadHandler),
+            Rule(UnknownHost(), Misdirected),
+            (r"/livereload", Reload),
             (r"/livereload.js", LiveReloadJSHandler),
             (r"/(.*)", Files, {"path": str(preview.output), "default_filename": "index.html"}),
         ],
         transforms=[Inject],
+        websocket_max_message_size=MAX_MESSAGE_BYTES,
+        websocket_ping_interval=PING_S,  # and as long to answer each: tornado's default timeout
     )
+
+
+def _refuse(handler: web.RequestHandler, status: int, message: str) -> None:
+    """End a request with a one-line plain-text answer (never HTML: nothing in it is rendered)."""
+    handler.set_status(status)
+    handler.set_header("Content-Type", "text/plain; charset=UTF-8")
+    handler.set_header("X-Content-Type-Options", "nosniff")
+    handler.finish(f"digest serve: {message}\n")
 
 
 def serve(
@@ -102,6 +173,7 @@ def serve(
     future: bool,
     open_browser: bool,
     say: Callable[[str], None],
+    allowed_hosts: tuple[str, ...] = (),
 ) -> None:
     """Build, serve and rebuild on every save until Ctrl-C."""
     logging.getLogger("tornado.access").setLevel(logging.ERROR)  # one line per request drowns the errors
@@ -111,7 +183,14 @@ def serve(
     url = f"http://{f'[{host}]' if ':' in host else host}:{actual}/"
     preview = Preview(config_path, {"base_url": url}, drafts, future, say)
     preview.output.mkdir(parents=True, exist_ok=True)  # served even when the first build failed
-    _application(preview, actual).listen(actual, address=host)
+    hosts = Hosts.for_address(host, allowed_hosts)
+    _application(preview, actual, hosts, url).listen(
+        actual,
+        address=host,
+        max_header_size=MAX_HEADER_BYTES,
+        max_body_size=0,
+        idle_connection_timeout=IDLE_S,
+    )
 
     def start() -> None:
         report = preview.rebuild()

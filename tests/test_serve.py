@@ -222,13 +222,13 @@ def _wait(condition, timeout: float = 15.0, what: str = "condition"):
 
 
 @contextmanager
-def _serving(root: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """`digest serve` on a free port in `root`, stopped (if still running) at the end."""
+def _serving(root: Path, *options: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """`digest serve [options]` on a free port in `root`, stopped (if still running) at the end."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     process = subprocess.Popen(
-        [sys.executable, "-m", "digest.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "digest.cli", "serve", "--port", str(port), *options],
         cwd=root,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
