@@ -1,0 +1,164 @@
+"""Builds of one site never overlap: two real processes at once, one waits its turn."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import TypeVar
+
+from conftest import SITE_YML, article, write_files
+
+from digest.build import build
+from digest.config import load_config
+from digest.lock import Busy
+
+HALT = Path(__file__).with_name("halt_digest.py")
+T = TypeVar("T")
+
+
+def _story(n: int, body: str = "Some text.") -> str:
+    return article(
+        f"Story {n}",
+        f"2022-{1 + n % 12:02d}-{1 + n % 28:02d}T10:00:00Z",
+        tags=f"[Topic {n % 7}, Region {n % 5}]",
+        body=body,
+    )
+
+
+def _site(root: Path, count: int) -> Path:
+    write_files(root, {"site.yml": SITE_YML, **{f"content/s{n:03d}.md": _story(n) for n in range(count)}})
+    return root
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    files = sorted(folder.rglob("*"))
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in files if p.is_file()}
+
+
+def _clean_build(root: Path, scratch: Path) -> dict[str, bytes]:
+    """What a build from scratch of the site's current files gives, built in a copy of its own."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    shutil.copytree(root / "content", scratch / "content")
+    shutil.copy(root / "site.yml", scratch / "site.yml")
+    build(load_config(scratch / "site.yml"), clean=True)
+    return _tree(scratch / "public")
+
+
+def _start(root: Path, log: Path, *args: str, halted: tuple[str, ...] = ()) -> subprocess.Popen[bytes]:
+    """`digest ARGS` in `root`, in a process group of its own, its stderr (and stdout) going to `log`."""
+    command = [sys.executable, str(HALT), *halted, "--"] if halted else [sys.executable, "-m", "digest.cli"]
+    with log.open("wb") as out:
+        return subprocess.Popen([*command, *args], cwd=root, stdout=out, stderr=out, start_new_session=True)
+
+
+def _wait(check: Callable[[], T], what: str, seconds: float = 20) -> T:
+    deadline = time.monotonic() + seconds
+    while not (result := check()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.02)
+    return result
+
+
+@contextmanager
+def _reaped(process: subprocess.Popen[bytes]) -> Iterator[subprocess.Popen[bytes]]:
+    """The process and anything left in its group are killed at the end, whatever the test found."""
+    try:
+        yield process
+    finally:
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+def _waiting_for(pid: int) -> str:
+    return Busy(pid).message()
+
+
+EDITS: list[Callable[[Path], object]] = [
+    lambda root: None,
+    lambda root: (root / "content/s003.md").write_text(_story(3, "A changed body.")),
+    lambda root: write_files(root, {f"content/n{n}.md": _story(100 + n) for n in range(5)}),
+    lambda root: (root / "content/s007.md").unlink(),
+    lambda root: (root / "content/s011.md").write_text(_story(11).replace("Topic 4", "Brand new")),
+    lambda root: (root / "content/n2.md").unlink(),
+]
+
+
+def test_two_builds_at_once_take_turns_and_give_a_clean_build(tmp_path):
+    """Six rounds of two `digest build` started together, an edit between rounds (one --clean)."""
+    root = _site(tmp_path / "site", 60)
+    waited = 0
+    for number, edit in enumerate(EDITS):
+        edit(root)
+        second = ("build", "--clean") if number % 2 else ("build",)
+        logs = [tmp_path / f"round{number}-{side}.log" for side in "ab"]
+        processes = [_start(root, logs[0], "build"), _start(root, logs[1], *second)]
+        for process in processes:
+            assert process.wait(timeout=60) == 0, logs
+        texts = [log.read_text() for log in logs]
+        for text, other in zip(texts, reversed(processes), strict=True):
+            assert "Traceback" not in text and "Error" not in text, text
+            waited += _waiting_for(other.pid) in text
+        assert sum("waiting for another" in text for text in texts) <= 1, texts
+        assert _tree(root / "public") == _clean_build(root, tmp_path / f"clean{number}"), f"round {number}"
+        assert sorted(p.name for p in root.iterdir()) == [".digest-cache", "content", "public", "site.yml"]
+    assert waited, "the builds never overlapped, so nothing was tested: the site is too small"
+
+
+def test_a_lock_file_deleted_under_a_waiting_build_is_taken_again_where_it_now_is(tmp_path):
+    """.digest-cache/ deleted while A holds and B waits; C takes the new lock: B waits for C too."""
+    root = _site(tmp_path / "site", 3)
+    halted = ("--at", "os.scandir:content", "--then", "stall")
+    logs = {name: tmp_path / f"{name}.log" for name in "abc"}
+    with _reaped(_start(root, logs["a"], "build", halted=halted)) as a:
+        _wait(lambda: "stalled" in logs["a"].read_text(), "A to hold the lock")
+        with _reaped(_start(root, logs["b"], "build")) as b:
+            _wait(lambda: _waiting_for(a.pid) in logs["b"].read_text(), "B to wait for A")
+            shutil.rmtree(root / ".digest-cache")
+            with _reaped(_start(root, logs["c"], "build", halted=halted)) as c:
+                _wait(lambda: "stalled" in logs["c"].read_text(), "C to take the new lock")
+                a.kill()
+                time.sleep(1.5)  # time enough for B to build, were it let in
+                assert b.poll() is None, logs["b"].read_text()  # B did not run beside C
+                c.kill()
+                assert b.wait(timeout=30) == 0, logs["b"].read_text()
+    assert _tree(root / "public") == _clean_build(root, tmp_path / "clean")
+
+
+def test_the_wait_names_the_holder_when_it_could_be_read():
+    assert Busy(4321).message() == "waiting for another digest build of this site (pid 4321) to finish…"
+    assert Busy(None).message() == "waiting for another digest build of this site to finish…"
+
+
+def test_a_cache_folder_that_is_a_file_is_a_clear_error(tmp_path):
+    root = _site(tmp_path, 1)
+    (root / ".digest-cache").write_text("not a folder")
+    result = subprocess.run(
+        [sys.executable, "-m", "digest.cli", "build"], cwd=root, capture_output=True, text=True
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[0] == (
+        ".digest-cache/build.lock: cannot create the build lock (File exists) — .digest-cache must be a "
+        "folder digest can write in: fix its permissions, or remove the file in its place"
+    )
+    assert not (root / "public").exists()
+
+
+def test_builds_of_one_site_into_two_output_folders_share_one_lock(tmp_path):
+    """They share the cache: `--output A` waits for `--output B`, whichever folder each writes."""
+    root = _site(tmp_path / "site", 3)
+    halted = ("--at", "os.scandir:content", "--then", "stall")
+    with _reaped(_start(root, tmp_path / "a.log", "build", "--output", "a", halted=halted)) as a:
+        _wait(lambda: "stalled" in (tmp_path / "a.log").read_text(), "A to hold the lock")
+        with _reaped(_start(root, tmp_path / "b.log", "build", "--output", "b")) as b:
+            _wait(lambda: _waiting_for(a.pid) in (tmp_path / "b.log").read_text(), "B to wait for A")
+            a.kill()
+            assert b.wait(timeout=30) == 0
