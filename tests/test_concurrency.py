@@ -1,4 +1,4 @@
-"""Builds of one site never overlap: two real processes at once, one waits its turn."""
+"""Builds of one site never overlap, and a killed build leaves no process behind: real processes only."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TypeVar
 
+import pytest
 from conftest import SITE_YML, article, write_files
 
 from digest.build import build
@@ -21,6 +22,8 @@ from digest.lock import Busy
 
 HALT = Path(__file__).with_name("halt_digest.py")
 T = TypeVar("T")
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a Linux guarantee")
 
 
 def _story(n: int, body: str = "Some text.") -> str:
@@ -67,6 +70,21 @@ def _wait(check: Callable[[], T], what: str, seconds: float = 20) -> T:
     return result
 
 
+def _living(group: int) -> list[int]:
+    """The processes of a process group that still run (zombies waiting to be reaped do not)."""
+    alive = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+        except (FileNotFoundError, NotADirectoryError, ProcessLookupError):
+            continue
+        if fields[0] != "Z" and int(fields[2]) == group:
+            alive.append(int(entry.name))
+    return alive
+
+
 @contextmanager
 def _reaped(process: subprocess.Popen[bytes]) -> Iterator[subprocess.Popen[bytes]]:
     """The process and anything left in its group are killed at the end, whatever the test found."""
@@ -111,6 +129,56 @@ def test_two_builds_at_once_take_turns_and_give_a_clean_build(tmp_path):
         assert _tree(root / "public") == _clean_build(root, tmp_path / f"clean{number}"), f"round {number}"
         assert sorted(p.name for p in root.iterdir()) == [".digest-cache", "content", "public", "site.yml"]
     assert waited, "the builds never overlapped, so nothing was tested: the site is too small"
+
+
+@linux_only
+def test_a_killed_holder_frees_the_lock_even_with_workers_left(tmp_path):
+    """The holder is stopped while starting its render workers, then SIGKILLed alone (not its group)."""
+    root = _site(tmp_path / "site", 250)
+    halted = ("--at", "os.fork", "--nth", "5", "--then", "stall")  # one render worker is up
+    with _reaped(_start(root, tmp_path / "holder.log", "build", halted=halted)) as holder:
+        _wait(lambda: "stalled" in (tmp_path / "holder.log").read_text(), "the holder to stall")
+        with _reaped(_start(root, tmp_path / "second.log", "build")) as second:
+            _wait(lambda: _waiting_for(holder.pid) in (tmp_path / "second.log").read_text(), "the wait")
+            time.sleep(0.3)
+            assert second.poll() is None
+            holder.kill()
+            assert second.wait(timeout=30) == 0, (tmp_path / "second.log").read_text()
+    assert (tmp_path / "second.log").read_text().count("waiting for another") == 1
+    assert _tree(root / "public") == _clean_build(root, tmp_path / "clean")
+
+
+@linux_only
+@pytest.mark.parametrize(
+    ("fork", "children_at"),
+    [
+        pytest.param(2, "open:.md", id="parse-pool"),
+        pytest.param(3, "open:articles-", id="cache-shard-writer"),
+        pytest.param(5, "open:.public.new-", id="render-pool"),
+    ],
+)
+def test_kill_9_of_a_build_leaves_no_worker_running(tmp_path, fork, children_at):
+    """SIGKILL once the Nth fork is made, its children held busy: the whole process group is gone."""
+    root = _site(tmp_path / "site", 250)
+    log = tmp_path / "build.log"
+    halted = ("--at", "os.fork", "--nth", str(fork), "--then", "kill:0.2", "--children-at", children_at)
+    with _reaped(_start(root, log, "build", halted=halted)) as process:
+        assert process.wait(timeout=60) == -signal.SIGKILL, log.read_text()
+        forked = [int(pid) for pid in log.read_text().split("children:")[1].split()]
+        assert forked, "the build had no workers when it was killed"
+        _wait(lambda: not _living(process.pid), f"the workers {_living(process.pid)} to die", seconds=3)
+
+
+@linux_only
+def test_a_worker_whose_build_died_before_it_was_tethered_ends_itself(tmp_path):
+    """The race: the build dies while a parse worker is still starting, before it asked to die with it."""
+    root = _site(tmp_path / "site", 250)
+    halted = ("--at", "os.fork", "--nth", "2", "--then", "kill:0.1")
+    halted += ("--children-at", "open:ctypes", "--children-for", "1")  # ctypes is loaded for prctl
+    with _reaped(_start(root, tmp_path / "build.log", "build", halted=halted)) as process:
+        assert process.wait(timeout=60) == -signal.SIGKILL
+        assert (tmp_path / "build.log").read_text().split("children:")[1].split()
+        _wait(lambda: not _living(process.pid), "the late worker to end itself", seconds=4)
 
 
 def test_a_lock_file_deleted_under_a_waiting_build_is_taken_again_where_it_now_is(tmp_path):
