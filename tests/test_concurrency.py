@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -230,3 +233,45 @@ def test_builds_of_one_site_into_two_output_folders_share_one_lock(tmp_path):
             _wait(lambda: _waiting_for(a.pid) in (tmp_path / "b.log").read_text(), "B to wait for A")
             a.kill()
             assert b.wait(timeout=30) == 0
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+    except OSError:
+        return 0, ""
+
+
+def test_the_preview_and_digest_build_take_turns_and_the_preview_never_freezes(tmp_path):
+    """`digest serve` runs while `digest build` runs, with saves; then a build stalls holding the lock."""
+    root = _site(tmp_path / "site", 12)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url, log = f"http://127.0.0.1:{port}/", tmp_path / "serve.log"
+    page = url + "2022/04/s003/"
+    with _reaped(_start(root, log, "serve", "--port", str(port))) as server:
+        _wait(lambda: _get(url)[0] == 200, "the preview server")
+        for number in range(3):
+            (root / "content/s003.md").write_text(_story(3, f"Saved in round {number}."))
+            built = subprocess.run(
+                [sys.executable, "-m", "digest.cli", "build"], cwd=root, capture_output=True, text=True
+            )
+            assert built.returncode == 0 and "Traceback" not in built.stderr, built.stderr
+            _wait(lambda n=number: f"Saved in round {n}." in _get(page)[1], f"round {number} in the preview")
+        halted = ("--at", "os.scandir:content", "--then", "stall")  # once it holds the lock
+        with _reaped(_start(root, tmp_path / "holder.log", "build", halted=halted)) as holder:
+            _wait(lambda: "stalled" in (tmp_path / "holder.log").read_text(), "the holder to stall")
+            (root / "content/s003.md").write_text(_story(3, "Saved while a build holds the site."))
+            _wait(lambda: _waiting_for(holder.pid) in log.read_text(), "the preview to say it waits")
+            assert _get(url)[0] == 200 and "Saved in round 2." in _get(page)[1]  # still serving
+            holder.kill()
+            _wait(lambda: "holds the site" in _get(page)[1], "the preview to build once the lock is free")
+        assert server.poll() is None
+        assert log.read_text().count("waiting for another") == 1
+        assert "Traceback" not in log.read_text()
+    subprocess.run([sys.executable, "-m", "digest.cli", "build", "-q"], cwd=root, check=True)
+    assert _tree(root / "public") == _clean_build(root, tmp_path / "clean")
