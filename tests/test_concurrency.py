@@ -275,3 +275,21 @@ def test_the_preview_and_digest_build_take_turns_and_the_preview_never_freezes(t
         assert "Traceback" not in log.read_text()
     subprocess.run([sys.executable, "-m", "digest.cli", "build", "-q"], cwd=root, check=True)
     assert _tree(root / "public") == _clean_build(root, tmp_path / "clean")
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_a_waiting_build_can_be_stopped_and_touches_nothing(tmp_path, stop):
+    root = _site(tmp_path / "site", 3)
+    halted = ("--at", "os.scandir:content", "--then", "stall")
+    with _reaped(_start(root, tmp_path / "a.log", "build", halted=halted)) as a:
+        _wait(lambda: "stalled" in (tmp_path / "a.log").read_text(), "A to hold the lock")
+        with _reaped(_start(root, tmp_path / "b.log", "build", "--output", "b")) as b:
+            _wait(lambda: _waiting_for(a.pid) in (tmp_path / "b.log").read_text(), "B to wait for A")
+            b.send_signal(stop)
+            code = b.wait(timeout=10)
+    said = (tmp_path / "b.log").read_text()
+    assert "Traceback" not in said and not (root / "b").exists()
+    if stop == signal.SIGINT:
+        assert code == 130 and said.endswith("interrupted; the previous output is unchanged\n")
+    else:
+        assert code in (-signal.SIGTERM, 128 + signal.SIGTERM)  # killed by it, or handled as a failure
