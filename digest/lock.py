@@ -52,8 +52,12 @@ def try_lock(root: Path) -> int | Busy:
 
 
 def unlock(handle: int) -> None:
-    """Let the next build in: unlocked explicitly, since forked children share the descriptor."""
+    """Let the next build in: unlocked explicitly, since forked children share the descriptor.
+
+    The pid is cleared first, so a build that finds the lock taken never names one that has ended.
+    """
     try:
+        os.ftruncate(handle, 0)
         fcntl.flock(handle, fcntl.LOCK_UN)
     finally:
         os.close(handle)

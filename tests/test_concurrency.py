@@ -132,6 +132,7 @@ def test_two_builds_at_once_take_turns_and_give_a_clean_build(tmp_path):
         assert _tree(root / "public") == _clean_build(root, tmp_path / f"clean{number}"), f"round {number}"
         assert sorted(p.name for p in root.iterdir()) == [".digest-cache", "content", "public", "site.yml"]
     assert waited, "the builds never overlapped, so nothing was tested: the site is too small"
+    assert (root / ".digest-cache/build.lock").read_text() == ""  # no pid of a build that has ended
 
 
 @linux_only
@@ -141,6 +142,7 @@ def test_a_killed_holder_frees_the_lock_even_with_workers_left(tmp_path):
     halted = ("--at", "os.fork", "--nth", "5", "--then", "stall")  # one render worker is up
     with _reaped(_start(root, tmp_path / "holder.log", "build", halted=halted)) as holder:
         _wait(lambda: "stalled" in (tmp_path / "holder.log").read_text(), "the holder to stall")
+        assert (root / ".digest-cache/build.lock").read_text().split() == [str(holder.pid)]
         with _reaped(_start(root, tmp_path / "second.log", "build")) as second:
             _wait(lambda: _waiting_for(holder.pid) in (tmp_path / "second.log").read_text(), "the wait")
             time.sleep(0.3)
