@@ -24,7 +24,9 @@ from digest.config import load_config
 from digest.lock import Busy
 
 HALT = Path(__file__).with_name("halt_digest.py")
+WORKERS_FORKED = 150  # stories enough for a cold build to fork 2 parse workers, the shard writer, 2 renderers
 T = TypeVar("T")
+Popen = subprocess.Popen[bytes]
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a Linux guarantee")
 
@@ -57,7 +59,7 @@ def _clean_build(root: Path, scratch: Path) -> dict[str, bytes]:
     return _tree(scratch / "public")
 
 
-def _start(root: Path, log: Path, *args: str, halted: tuple[str, ...] = ()) -> subprocess.Popen[bytes]:
+def _start(root: Path, log: Path, *args: str, halted: tuple[str, ...] = ()) -> Popen:
     """`digest ARGS` in `root`, in a process group of its own, its stderr (and stdout) going to `log`."""
     command = [sys.executable, str(HALT), *halted, "--"] if halted else [sys.executable, "-m", "digest.cli"]
     with log.open("wb") as out:
@@ -89,7 +91,7 @@ def _living(group: int) -> list[int]:
 
 
 @contextmanager
-def _reaped(process: subprocess.Popen[bytes]) -> Iterator[subprocess.Popen[bytes]]:
+def _reaped(process: Popen) -> Iterator[Popen]:
     """The process and anything left in its group are killed at the end, whatever the test found."""
     try:
         yield process
@@ -103,6 +105,25 @@ def _waiting_for(pid: int) -> str:
     return Busy(pid).message()
 
 
+HOLDING = ("--at", "os.scandir:content", "--then", "stall")  # stops once it holds the site's lock
+
+
+@contextmanager
+def _stalled(root: Path, log: Path, *args: str, halted: tuple[str, ...] = HOLDING) -> Iterator[Popen]:
+    """A `digest build` stopped for good at a moment it holds the site's lock; killed at the end."""
+    with _reaped(_start(root, log, "build", *args, halted=halted)) as holder:
+        _wait(lambda: "stalled" in log.read_text(), f"{log.stem} to stall")
+        yield holder
+
+
+@contextmanager
+def _waiting(root: Path, log: Path, holder: Popen, *args: str) -> Iterator[Popen]:
+    """A `digest build` that has said it waits for `holder`; killed at the end."""
+    with _reaped(_start(root, log, "build", *args)) as waiter:
+        _wait(lambda: _waiting_for(holder.pid) in log.read_text(), f"{log.stem} to wait")
+        yield waiter
+
+
 EDITS: list[Callable[[Path], object]] = [
     lambda root: None,
     lambda root: (root / "content/s003.md").write_text(_story(3, "A changed body.")),
@@ -114,17 +135,17 @@ EDITS: list[Callable[[Path], object]] = [
 
 
 def test_two_builds_at_once_take_turns_and_give_a_clean_build(tmp_path):
-    """Six rounds of two `digest build` started together, an edit between rounds (one --clean)."""
-    root = _site(tmp_path / "site", 60)
+    """Six rounds of two `digest build` started together, an edit between rounds (one in two --clean)."""
+    root = _site(tmp_path / "site", 30)
     waited = 0
     for number, edit in enumerate(EDITS):
         edit(root)
         second = ("build", "--clean") if number % 2 else ("build",)
         logs = [tmp_path / f"round{number}-{side}.log" for side in "ab"]
         processes = [_start(root, logs[0], "build"), _start(root, logs[1], *second)]
-        for process in processes:
-            assert process.wait(timeout=60) == 0, logs
+        codes = [process.wait(timeout=60) for process in processes]
         texts = [log.read_text() for log in logs]
+        assert codes == [0, 0], texts
         for text, other in zip(texts, reversed(processes), strict=True):
             assert "Traceback" not in text and "Error" not in text, text
             waited += _waiting_for(other.pid) in text
@@ -138,13 +159,11 @@ def test_two_builds_at_once_take_turns_and_give_a_clean_build(tmp_path):
 @linux_only
 def test_a_killed_holder_frees_the_lock_even_with_workers_left(tmp_path):
     """The holder is stopped while starting its render workers, then SIGKILLed alone (not its group)."""
-    root = _site(tmp_path / "site", 250)
+    root = _site(tmp_path / "site", WORKERS_FORKED)
     halted = ("--at", "os.fork", "--nth", "5", "--then", "stall")  # one render worker is up
-    with _reaped(_start(root, tmp_path / "holder.log", "build", halted=halted)) as holder:
-        _wait(lambda: "stalled" in (tmp_path / "holder.log").read_text(), "the holder to stall")
+    with _stalled(root, tmp_path / "holder.log", halted=halted) as holder:
         assert (root / ".digest-cache/build.lock").read_text().split() == [str(holder.pid)]
-        with _reaped(_start(root, tmp_path / "second.log", "build")) as second:
-            _wait(lambda: _waiting_for(holder.pid) in (tmp_path / "second.log").read_text(), "the wait")
+        with _waiting(root, tmp_path / "second.log", holder) as second:
             time.sleep(0.3)
             assert second.poll() is None
             holder.kill()
@@ -164,7 +183,7 @@ def test_a_killed_holder_frees_the_lock_even_with_workers_left(tmp_path):
 )
 def test_kill_9_of_a_build_leaves_no_worker_running(tmp_path, fork, children_at):
     """SIGKILL once the Nth fork is made, its children held busy: the whole process group is gone."""
-    root = _site(tmp_path / "site", 250)
+    root = _site(tmp_path / "site", WORKERS_FORKED)
     log = tmp_path / "build.log"
     halted = ("--at", "os.fork", "--nth", str(fork), "--then", "kill:0.2", "--children-at", children_at)
     with _reaped(_start(root, log, "build", halted=halted)) as process:
@@ -177,7 +196,7 @@ def test_kill_9_of_a_build_leaves_no_worker_running(tmp_path, fork, children_at)
 @linux_only
 def test_a_worker_whose_build_died_before_it_was_tethered_ends_itself(tmp_path):
     """The race: the build dies while a parse worker is still starting, before it asked to die with it."""
-    root = _site(tmp_path / "site", 250)
+    root = _site(tmp_path / "site", WORKERS_FORKED)
     halted = ("--at", "os.fork", "--nth", "2", "--then", "kill:0.1")
     halted += ("--children-at", "open:ctypes", "--children-for", "1")  # ctypes is loaded for prctl
     with _reaped(_start(root, tmp_path / "build.log", "build", halted=halted)) as process:
@@ -189,20 +208,15 @@ def test_a_worker_whose_build_died_before_it_was_tethered_ends_itself(tmp_path):
 def test_a_lock_file_deleted_under_a_waiting_build_is_taken_again_where_it_now_is(tmp_path):
     """.digest-cache/ deleted while A holds and B waits; C takes the new lock: B waits for C too."""
     root = _site(tmp_path / "site", 3)
-    halted = ("--at", "os.scandir:content", "--then", "stall")
     logs = {name: tmp_path / f"{name}.log" for name in "abc"}
-    with _reaped(_start(root, logs["a"], "build", halted=halted)) as a:
-        _wait(lambda: "stalled" in logs["a"].read_text(), "A to hold the lock")
-        with _reaped(_start(root, logs["b"], "build")) as b:
-            _wait(lambda: _waiting_for(a.pid) in logs["b"].read_text(), "B to wait for A")
-            shutil.rmtree(root / ".digest-cache")
-            with _reaped(_start(root, logs["c"], "build", halted=halted)) as c:
-                _wait(lambda: "stalled" in logs["c"].read_text(), "C to take the new lock")
-                a.kill()
-                time.sleep(1.5)  # time enough for B to build, were it let in
-                assert b.poll() is None, logs["b"].read_text()  # B did not run beside C
-                c.kill()
-                assert b.wait(timeout=30) == 0, logs["b"].read_text()
+    with _stalled(root, logs["a"]) as a, _waiting(root, logs["b"], a) as b:
+        shutil.rmtree(root / ".digest-cache")
+        with _stalled(root, logs["c"]) as c:  # it took the new lock
+            a.kill()
+            time.sleep(1.5)  # time enough for B to build, were it let in
+            assert b.poll() is None, logs["b"].read_text()  # B did not run beside C
+            c.kill()
+            assert b.wait(timeout=30) == 0, logs["b"].read_text()
     assert _tree(root / "public") == _clean_build(root, tmp_path / "clean")
 
 
@@ -226,15 +240,15 @@ def test_a_cache_folder_that_is_a_file_is_a_clear_error(tmp_path):
 
 
 def test_builds_of_one_site_into_two_output_folders_share_one_lock(tmp_path):
-    """They share the cache: `--output A` waits for `--output B`, whichever folder each writes."""
+    """They share the cache: `--output b` waits for `--output a`, though each writes its own folder."""
     root = _site(tmp_path / "site", 3)
-    halted = ("--at", "os.scandir:content", "--then", "stall")
-    with _reaped(_start(root, tmp_path / "a.log", "build", "--output", "a", halted=halted)) as a:
-        _wait(lambda: "stalled" in (tmp_path / "a.log").read_text(), "A to hold the lock")
-        with _reaped(_start(root, tmp_path / "b.log", "build", "--output", "b")) as b:
-            _wait(lambda: _waiting_for(a.pid) in (tmp_path / "b.log").read_text(), "B to wait for A")
-            a.kill()
-            assert b.wait(timeout=30) == 0
+    with (
+        _stalled(root, tmp_path / "a.log", "--output", "a") as a,
+        _waiting(root, tmp_path / "b.log", a, "--output", "b") as b,
+    ):
+        a.kill()
+        assert b.wait(timeout=30) == 0
+    assert _tree(root / "b") == _clean_build(root, tmp_path / "clean")
 
 
 def _get(url: str) -> tuple[int, str]:
@@ -264,9 +278,7 @@ def test_the_preview_and_digest_build_take_turns_and_the_preview_never_freezes(t
             )
             assert built.returncode == 0 and "Traceback" not in built.stderr, built.stderr
             _wait(lambda n=number: f"Saved in round {n}." in _get(page)[1], f"round {number} in the preview")
-        halted = ("--at", "os.scandir:content", "--then", "stall")  # once it holds the lock
-        with _reaped(_start(root, tmp_path / "holder.log", "build", halted=halted)) as holder:
-            _wait(lambda: "stalled" in (tmp_path / "holder.log").read_text(), "the holder to stall")
+        with _stalled(root, tmp_path / "holder.log") as holder:
             (root / "content/s003.md").write_text(_story(3, "Saved while a build holds the site."))
             _wait(lambda: _waiting_for(holder.pid) in log.read_text(), "the preview to say it waits")
             assert _get(url)[0] == 200 and "Saved in round 2." in _get(page)[1]  # still serving
@@ -282,13 +294,9 @@ def test_the_preview_and_digest_build_take_turns_and_the_preview_never_freezes(t
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_a_waiting_build_can_be_stopped_and_touches_nothing(tmp_path, stop):
     root = _site(tmp_path / "site", 3)
-    halted = ("--at", "os.scandir:content", "--then", "stall")
-    with _reaped(_start(root, tmp_path / "a.log", "build", halted=halted)) as a:
-        _wait(lambda: "stalled" in (tmp_path / "a.log").read_text(), "A to hold the lock")
-        with _reaped(_start(root, tmp_path / "b.log", "build", "--output", "b")) as b:
-            _wait(lambda: _waiting_for(a.pid) in (tmp_path / "b.log").read_text(), "B to wait for A")
-            b.send_signal(stop)
-            code = b.wait(timeout=10)
+    with _stalled(root, tmp_path / "a.log") as a, _waiting(root, tmp_path / "b.log", a, "--output", "b") as b:
+        b.send_signal(stop)
+        code = b.wait(timeout=10)
     said = (tmp_path / "b.log").read_text()
     assert "Traceback" not in said and not (root / "b").exists()
     if stop == signal.SIGINT:
