@@ -21,9 +21,11 @@ def die_with_parent(parent: int) -> None:
     """
     if not sys.platform.startswith("linux"):
         return
-    import ctypes  # only in the child, so a build that never forks never pays for it
-
+    try:
+        import ctypes  # only in the child, so a build that never forks never pays for it
+    except ImportError:  # a Python built without it: the child works, only without the guarantee
+        return
     if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
-        return  # refused (a sandbox's filter): the child still works, only without the guarantee
+        return  # refused (a sandbox's filter): the same
     if os.getppid() != parent:
         os.kill(os.getpid(), signal.SIGKILL)
