@@ -14,6 +14,7 @@ from .errors import DigestError
 
 LOCK_FILE = "build.lock"  # in the site's .digest-cache/, beside the cache it guards
 PID_WIDTH = 20  # the holder's pid is written padded to this, so a reader never sees half of it
+OPEN_ATTEMPTS = 5  # the cache folder is safe to delete, even while a build is opening the lock in it
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,17 +100,23 @@ def lock_path(root: Path) -> Path:
 
 
 def _open(root: Path) -> int:
+    """The lock file, opened (made if need be) in the site's cache folder, itself made if need be."""
     path = lock_path(root)
-    try:
-        cache_folder(root)
-        return os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise DigestError(
-            path,
-            None,
-            f"cannot create the build lock ({exc.strerror or exc}) — {FOLDER} must be a folder digest can "
-            "write in: fix its permissions, or remove the file in its place",
-        ) from None
+    for _attempt in range(OPEN_ATTEMPTS):
+        try:
+            cache_folder(root)
+            return os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except FileNotFoundError as exc:
+            failure = exc  # the folder was deleted between making it and opening the file: again
+        except OSError as exc:
+            failure = exc
+            break
+    raise DigestError(
+        path,
+        None,
+        f"cannot create the build lock ({failure.strerror or failure}) — {FOLDER} must be a folder digest "
+        "can write in: fix its permissions, or remove the file in its place",
+    ) from None
 
 
 def _holder(handle: int) -> int | None:

@@ -28,7 +28,7 @@ WORKERS_FORKED = 150  # stories enough for a cold build to fork 2 parse workers,
 T = TypeVar("T")
 Popen = subprocess.Popen[bytes]
 
-linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a Linux guarantee")
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc, Linux ties")
 
 
 def _story(n: int, body: str = "Some text.") -> str:
@@ -118,10 +118,17 @@ def _stalled(root: Path, log: Path, *args: str, halted: tuple[str, ...] = HOLDIN
 
 @contextmanager
 def _waiting(root: Path, log: Path, holder: Popen, *args: str) -> Iterator[Popen]:
-    """A `digest build` that has said it waits for `holder`; killed at the end."""
+    """A `digest build` that said it waits for `holder` and is blocked on the lock; killed at the end."""
     with _reaped(_start(root, log, "build", *args)) as waiter:
         _wait(lambda: _waiting_for(holder.pid) in log.read_text(), f"{log.stem} to wait")
+        _wait(lambda: _blocked(waiter.pid), f"{log.stem} to block on the lock")
         yield waiter
+
+
+def _blocked(pid: int) -> bool:
+    """Whether the kernel lists `pid` as waiting for a lock (`->` in /proc/locks)."""
+    lines = Path("/proc/locks").read_text().splitlines()
+    return any(line.split()[1:2] == ["->"] and line.split()[5] == str(pid) for line in lines)
 
 
 EDITS: list[Callable[[Path], object]] = [
@@ -156,7 +163,6 @@ def test_two_builds_at_once_take_turns_and_give_a_clean_build(tmp_path):
     assert (root / ".digest-cache/build.lock").read_text() == ""  # no pid of a build that has ended
 
 
-@linux_only
 def test_a_killed_holder_frees_the_lock_even_with_workers_left(tmp_path):
     """The holder is stopped while starting its render workers, then SIGKILLed alone (not its group)."""
     root = _site(tmp_path / "site", WORKERS_FORKED)
@@ -172,7 +178,6 @@ def test_a_killed_holder_frees_the_lock_even_with_workers_left(tmp_path):
     assert _tree(root / "public") == _clean_build(root, tmp_path / "clean")
 
 
-@linux_only
 @pytest.mark.parametrize(
     ("fork", "children_at"),
     [
@@ -193,7 +198,6 @@ def test_kill_9_of_a_build_leaves_no_worker_running(tmp_path, fork, children_at)
         _wait(lambda: not _living(process.pid), f"the workers {_living(process.pid)} to die", seconds=3)
 
 
-@linux_only
 def test_a_worker_whose_build_died_before_it_was_tethered_ends_itself(tmp_path):
     """The race: the build dies while a parse worker is still starting, before it asked to die with it."""
     root = _site(tmp_path / "site", WORKERS_FORKED)
