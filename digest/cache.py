@@ -18,6 +18,7 @@ from typing import Any
 from .config import SiteConfig
 from .keys import FileState, Stat, settings_key, stat_if_present
 from .model import Compact, RelatedRecord, Site
+from .orphans import die_with_parent
 
 FOLDER = ".digest-cache"
 FORMAT = 6  # bump when the pickled shapes change
@@ -165,9 +166,11 @@ class Cache:
         if len(self.dirty) < SHARDS // 4 or not hasattr(os, "fork") or threading.active_count() > 1:
             return  # little to write, or forking is unsafe here (threads): save() writes it all
         cache_folder(self.path.parent.parent)
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child: write and leave at once, running none of the parent's exit code
             try:
+                die_with_parent(parent)
                 self._write_shards()
             finally:
                 os._exit(0)

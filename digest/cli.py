@@ -13,6 +13,7 @@ from . import __version__
 from .build import Report, build
 from .config import load_config, require_config
 from .errors import BuildError, BuildWarning, DigestError
+from .lock import Busy, site_locked
 from .oserrors import explain
 
 SHOWN_PER_WARNING = 3  # identical warnings beyond this are counted, not listed (without -v)
@@ -155,14 +156,15 @@ def _build(args: argparse.Namespace) -> int:
     overrides = {"base_url": args.base_url} if args.base_url else {}
     config = load_config(args.config, overrides)
     show_progress = sys.stderr.isatty() and not args.quiet
-    report = build(
-        config,
-        drafts=args.drafts,
-        future=args.future,
-        output=args.output,
-        clean=args.clean,
-        progress=_progress if show_progress else None,
-    )
+    with site_locked(config.root, _silent if args.quiet else _waiting):
+        report = build(
+            config,
+            drafts=args.drafts,
+            future=args.future,
+            output=args.output,
+            clean=args.clean,
+            progress=_progress if show_progress else None,
+        )
     if show_progress:
         print("\r\033[K", end="", file=sys.stderr)
     if not args.quiet:
@@ -194,6 +196,15 @@ def _serve(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("stopped", flush=True)
     return 0
+
+
+def _waiting(busy: Busy) -> None:
+    """One line, so a build that waits for another is not mistaken for one that hangs."""
+    print(busy.message(), file=sys.stderr, flush=True)
+
+
+def _silent(_busy: Busy) -> None:
+    """With --quiet the wait goes unannounced, like everything but errors."""
 
 
 def _progress(stage: str, done: int, total: int) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .model import Output
+from .orphans import die_with_parent
 
 PARALLEL_FROM = 100  # tasks per worker below which forking costs more than it saves
 CHUNK = 32  # tasks a worker runs per round trip
@@ -41,11 +42,19 @@ def run_tasks(tasks: Sequence[Task], then: Callable[[Output], Output] | None = N
     try:
         chunks = [range(start, min(start + CHUNK, len(tasks))) for start in range(0, len(tasks), CHUNK)]
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=collect_in_worker) as pool:
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=start_forked_worker, initargs=(os.getpid(),)
+        ) as pool:
             for outputs in pool.map(_run_chunk, chunks):
                 yield from outputs
     finally:
         _TASKS, _THEN = (), None
+
+
+def start_forked_worker(parent: int) -> None:
+    """A forked worker's first step: never outlive the build (`parent`), and collect only its own garbage."""
+    die_with_parent(parent)
+    collect_in_worker()
 
 
 def collect_in_worker() -> None:

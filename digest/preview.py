@@ -16,6 +16,7 @@ from .build import Report, build
 from .cache import FOLDER
 from .config import SiteConfig, load_config
 from .errors import BuildError, DigestError
+from .lock import Busy, try_lock, unlock
 from .read import Listing, content_files, relisted
 
 
@@ -34,6 +35,7 @@ class Preview:
     listing: Listing | None = None  # the content folder as the last build saw it; None: walk it
     listed_with: SiteConfig | None = None
     intact: bool = False  # the output folder holds what the last build wrote, as this process knows
+    waiting: bool = False  # the last rebuild found another build of the site running, and did not start
 
     @property
     def output(self) -> Path:
@@ -41,7 +43,29 @@ class Preview:
         return self.config_path.resolve().parent / FOLDER / "preview"
 
     def rebuild(self) -> Report | None:
-        """Build the preview; never raises, so the server survives any broken save."""
+        """Build the preview; never raises, so the server survives any broken save.
+
+        While another build of the site runs, this one does not wait (the server would freeze): it
+        says so once and sets `waiting`, and the caller asks again a moment later.
+        """
+        try:
+            held = try_lock(self.config_path.resolve().parent)
+        except DigestError as error:
+            self._failed([str(error)])
+            return None
+        if isinstance(held, Busy):
+            if not self.waiting:
+                self.say(held.message())
+            self.waiting = True
+            return None
+        self.waiting = False
+        try:
+            return self._build()
+        finally:
+            unlock(held)
+
+    def _build(self) -> Report | None:
+        """The rebuild proper, run with the site's lock held."""
         try:
             config = load_config(self.config_path, self.overrides)
             report = build(

@@ -20,7 +20,7 @@ from .errors import BuildError, BuildWarning, DigestError
 from .keys import Stat, file_stat, file_state
 from .markup import MarkdownRenderer, first_paragraph_text, word_count
 from .model import Article, Location, Source, Tag
-from .parallel import collect_in_worker
+from .parallel import start_forked_worker
 from .urls import article_url, is_external, slugify
 
 Progress = Callable[[str, int, int], None]
@@ -144,7 +144,7 @@ def _parse_all(config: SiteConfig, paths: list[Path]) -> Iterator[tuple[Path, Ca
         _start_worker(config)
         yield from zip(paths, map(_parse_one, paths), strict=True)
         return
-    with ProcessPoolExecutor(initializer=_start_pool_worker, initargs=(config,)) as pool:
+    with ProcessPoolExecutor(initializer=_start_pool_worker, initargs=(config, os.getpid())) as pool:
         yield from zip(paths, pool.map(_parse_one, paths, chunksize=32), strict=True)
 
 
@@ -157,9 +157,9 @@ def _start_worker(config: SiteConfig) -> None:
     _WORKER = (config, MarkdownRenderer(config.markdown))
 
 
-def _start_pool_worker(config: SiteConfig) -> None:
-    """A parse worker: its own garbage collection (parsing makes cycles), then its converter."""
-    collect_in_worker()
+def _start_pool_worker(config: SiteConfig, parent: int) -> None:
+    """A parse worker: dies with the build, collects its garbage (parsing makes cycles), makes a converter."""
+    start_forked_worker(parent)
     _start_worker(config)
 
 

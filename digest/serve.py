@@ -26,6 +26,7 @@ from .preview import Preview
 from .watch import POLL_MS, Watch
 
 SETTLE_S = 1.0  # after a rebuild, once the browser has reloaded, the idle work is done
+RETRY_S = 0.25  # while another build of the site holds its lock, the preview asks again this often
 HEAD_END, BODY_END = b"</head>", b"</body>"
 PORTS_TRIED = 20
 NOTHING_YET = b"<!DOCTYPE html><html lang=en><head><title>digest preview</title></head><body></body></html>"
@@ -196,6 +197,8 @@ def serve(
         report = preview.rebuild()
         if report:
             say(f"built {report.articles} articles in {report.seconds:.2f} s")
+        elif preview.waiting:  # another build of the site runs: try again once it may be done
+            ioloop.IOLoop.current().call_later(RETRY_S, watcher.changed)
         say(f"previewing at {url} — edits show up by themselves; Ctrl-C stops")
         if open_browser:
             webbrowser.open(url)
@@ -208,6 +211,9 @@ def serve(
         report = preview.rebuild()
         if report:
             say(f"rebuilt: {report.written} files changed in {time.perf_counter() - started:.2f} s")
+        elif preview.waiting:  # the tabs have nothing new to reload yet
+            ioloop.IOLoop.current().call_later(RETRY_S, watcher.changed)
+            return
         LiveReloadHandler.reload_waiters()
         loop = ioloop.IOLoop.current()
         if idle:
