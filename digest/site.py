@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime, timezone, tzinfo
 from heapq import merge
-from itertools import combinations, islice
+from itertools import islice
 from operator import itemgetter
 
 from .errors import DigestError
@@ -203,9 +203,11 @@ def _related(
 def _chooser(newest_first: list[Article]) -> Callable[[int, tuple[str, ...]], list[int]]:
     """For an article's index and tag slugs, the indexes of its related articles.
 
-    Counting every co-tagged article is quadratic on popular tags. Instead, the articles sharing at
-    least k tags are the union of the k-wise intersections of the tags' sets, taken from the largest
-    k down, all in set operations; the last level is simply the newest articles with any tag.
+    Counting every co-tagged article is quadratic on popular tags, and taking every subset of an
+    article's tags is exponential in their number. Instead, one pass over the tags (smallest set
+    first) keeps, for each k, the articles seen in at least k of them, all in set operations: time
+    grows with the tag count times the most tags any other article shares. The last level is simply
+    the newest articles with any tag.
     """
     by_tag: dict[str, list[int]] = defaultdict(list)  # article indexes, so ascending = newest first
     for index, article in enumerate(newest_first):
@@ -216,10 +218,7 @@ def _chooser(newest_first: list[Article]) -> Callable[[int, tuple[str, ...]], li
     def choose(index: int, slugs: tuple[str, ...]) -> list[int]:
         chosen: list[int] = []
         taken = {index}
-        for shared in range(len(slugs), 1, -1):
-            level: set[int] = set()
-            for group in combinations(slugs, shared):
-                level |= set.intersection(*(sets[slug] for slug in group))
+        for level in reversed(_levels(index, sorted((sets[slug] for slug in slugs), key=len))):
             chosen += sorted(level - taken)[: RELATED - len(chosen)]
             taken |= level
             if len(chosen) == RELATED:
@@ -228,6 +227,31 @@ def _chooser(newest_first: list[Article]) -> Callable[[int, tuple[str, ...]], li
         return chosen + list(islice(_unique(newest), RELATED - len(chosen)))
 
     return choose
+
+
+def _levels(index: int, groups: list[set[int]]) -> list[set[int]]:
+    """`levels[k]`: the articles other than `index` found in at least k + 2 of `groups`.
+
+    Each group raises the articles it holds one level, top level first so that no group counts
+    twice; the union of the groups is only kept while a later group can still meet it.
+    """
+    levels: list[set[int]] = []
+    seen: set[int] = set()
+    for number, members in enumerate(groups):
+        grown = bool(levels) and bool(top := levels[-1] & members)
+        if grown:
+            levels.append(top)
+        for k in range(len(levels) - 1 - grown, 0, -1):
+            levels[k] |= levels[k - 1] & members
+        if number and (pairs := seen & members):
+            if levels:
+                levels[0] |= pairs
+            else:
+                levels.append(pairs)
+        if number + 1 < len(groups):
+            seen |= members
+            seen.discard(index)
+    return levels
 
 
 def _unique(indexes: Iterable[int]) -> Iterator[int]:
