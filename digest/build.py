@@ -11,6 +11,7 @@ from itertools import chain
 from pathlib import Path
 
 from .cache import Cache, Manifest
+from .collisions import REPLACEABLE, path_collisions
 from .config import SiteConfig
 from .errors import BuildError, DigestError
 from .feeds import feed_work
@@ -65,6 +66,9 @@ def build(
         if reading.errors or collisions:
             raise BuildError(reading.errors + collisions)
         pages = plan_site(config, site)
+        if clashes := path_collisions(config, site, pages, copies):
+            raise BuildError(clashes)
+        replaced = REPLACEABLE.intersection(relative for _, relative in copies)  # e.g. the site's robots.txt
         previous = cache.manifest(destination)
         kept = _kept_pages(previous, destination, output_intact)
         page_jobs, feed_jobs = page_work(config, env, pages, kept), feed_work(config, site, kept)
@@ -74,7 +78,7 @@ def build(
                 page_jobs.kept,
                 feed_jobs.kept,
                 _counted(run_tasks(todo, staging.stage), len(todo), progress),
-                render_sitemap(config, pages),
+                [out for out in render_sitemap(config, pages) if out.path not in replaced],
             )
             written, manifest = write_site(outputs, copies, staging, previous)
     except BaseException:

@@ -15,7 +15,17 @@ from .model import Article, Location, Month, RelatedRecord, Site, Source, Standi
 
 RELATED = 5
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-RESERVED = ("tags", "sources", "locations", "archive", "page", "static", "404.html")
+RESERVED = {  # the first part of a URL that digest's own pages use, and which pages they are
+    "": "the front page",
+    "index.html": "the front page",
+    "page": "the front page's later pages",
+    "tags": "the tag pages",
+    "sources": "the source pages",
+    "locations": "the location pages",
+    "archive": "the archive",
+    "static": "the theme's files",
+    "404.html": "the not-found page",
+}
 
 
 def build_site(
@@ -266,18 +276,18 @@ def _unique(indexes: Iterable[int]) -> Iterator[int]:
 def _collisions(articles: list[Article]) -> list[DigestError]:
     """Two files claiming one URL, or an article URL that a generated page needs."""
     urls = {article.url for article in articles}
-    if len(urls) == len(articles) and "" not in urls and not any(u.split("/")[0] in RESERVED for u in urls):
+    if len(urls) == len(articles) and not any(u.split("/")[0] in RESERVED for u in urls):
         return []  # the usual case, seen without sorting 10,000 paths
     errors: list[DigestError] = []
     claimed: dict[str, Article] = {}
     for article in sorted(articles, key=lambda a: a.path.as_posix()):
-        if article.url == "" or article.url.split("/")[0] in RESERVED:
+        if (owner := RESERVED.get(article.url.split("/")[0])) is not None:
             errors.append(
                 DigestError(
                     article.path,
                     None,
-                    f"URL `/{article.url}` is reserved for digest's own pages — change the `slug` "
-                    "or the `permalink` pattern in site.yml",
+                    f"its URL /{article.url} belongs to {owner} — change its `slug` or the `permalink` "
+                    "pattern in site.yml",
                 )
             )
         elif article.url in claimed:
