@@ -92,7 +92,7 @@ def build(
         written=written,
         seconds=time.perf_counter() - started,
         left_out=tuple(LeftOut(a.path, a.title, a.date) for a in site.left_out),
-        warnings=tuple(reading.warnings),
+        warnings=(*reading.warnings, *site.warnings),
     )
     pending = [*site.left_out, *(a for a in site.articles if a.scheduled)]  # these change as time passes
     due = min((a.date for a in pending), default=None)

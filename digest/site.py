@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
@@ -10,10 +12,12 @@ from heapq import merge
 from itertools import islice
 from operator import itemgetter
 
-from .errors import DigestError
+from .errors import BuildWarning, DigestError
 from .model import Article, Location, Month, RelatedRecord, Site, Source, Standing, Tag, Term, Year
+from .urls import slugify
 
 RELATED = 5
+KINDS = {"tags": "tag", "sources": "source", "locations": "location"}
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 RESERVED = {  # the first part of a URL that digest's own pages use, and which pages they are
     "": "the front page",
@@ -73,15 +77,17 @@ def _grouped(
     ranked = sorted([(_standing(a), a) for a in published], key=itemgetter(0), reverse=True)
     newest_first = [article for _, article in ranked]
     related, record = _related(newest_first, [standing for standing, _ in ranked], known_related or {})
+    warnings: list[BuildWarning] = []
     return Site(
         articles=tuple(newest_first),
-        tags=_terms("tags", newest_first, lambda a: a.tags),
-        sources=_terms("sources", newest_first, lambda a: (a.source,)),
-        locations=_terms("locations", newest_first, lambda a: (a.location,) if a.location else ()),
+        tags=_terms("tags", newest_first, lambda a: a.tags, warnings),
+        sources=_terms("sources", newest_first, lambda a: (a.source,), warnings),
+        locations=_terms("locations", newest_first, lambda a: (a.location,) if a.location else (), warnings),
         years=_archives(newest_first, tz),
         related=related,
         related_record=record,
         left_out=tuple(left_out),
+        warnings=tuple(warnings),
     )
 
 
@@ -144,22 +150,67 @@ def _place(article: Article) -> tuple[object, ...]:
 
 
 def _terms(
-    kind: str, newest_first: list[Article], keys: Callable[[Article], Iterable[Tag | Source | Location]]
+    kind: str,
+    newest_first: list[Article],
+    keys: Callable[[Article], Iterable[Tag | Source | Location]],
+    warnings: list[BuildWarning],
 ) -> tuple[Term, ...]:
-    """One term per slug, named as it was first written (oldest article first); sorted by name."""
+    """One term per slug, named as it was first written (oldest article first); sorted by name.
+
+    Spellings that differ by more than case and accents (`C++` and `C`) but share a slug are merged
+    too, with a warning for each, unless site.yml's `slugs` chose that slug on purpose.
+    """
     names: dict[str, str] = {}
     members: dict[str, list[Article]] = defaultdict(list)
+    others: dict[tuple[str, str], Article] = {}  # (slug, another spelling): its first article
     for article in reversed(newest_first):
         for item in keys(article):
             if (slug := item.slug) not in names:
                 names[slug] = item.name
+            elif item.name != names[slug]:
+                others.setdefault((slug, item.name), article)
             members[slug].append(article)
+    warnings += _merged_spellings(kind, names, members, others)
     return tuple(
         sorted(
             (Term(kind, names[slug], slug, tuple(reversed(items))) for slug, items in members.items()),
             key=lambda term: (term.name.casefold(), term.slug),
         )
     )
+
+
+def _merged_spellings(
+    kind: str,
+    names: dict[str, str],
+    members: dict[str, list[Article]],
+    others: dict[tuple[str, str], Article],
+) -> list[BuildWarning]:
+    """A warning for each spelling merged into another one only because both slugify alike."""
+    warned: set[tuple[str, str]] = set()
+    warnings = []
+    for (slug, name), article in others.items():
+        first = names[slug]
+        if (slug, _folded(name)) in warned or _folded(name) == _folded(first):
+            continue
+        if slugify(name) != slug or slugify(first) != slug:
+            continue  # site.yml's `slugs` put them together
+        warned.add((slug, _folded(name)))
+        where = members[slug][0].path.as_posix()
+        warnings.append(
+            BuildWarning(
+                article.path,
+                None,
+                f"{KINDS[kind]} `{name}` is merged with `{first}` ({where}): both make the URL "
+                f"/{kind}/{slug}/ — to keep them apart, give one its own slug in site.yml: "
+                f"`slugs: {{{kind}: {{{json.dumps(name, ensure_ascii=False)}: …}}}}`",
+            )
+        )
+    return warnings
+
+
+def _folded(name: str) -> str:
+    """A spelling without case or accents: `Café` and `CAFE` are one name written two ways."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
 
 
 def _archives(newest_first: list[Article], tz: tzinfo) -> tuple[Year, ...]:
