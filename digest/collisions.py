@@ -1,4 +1,4 @@
-"""Planned pages + copied files → one owner per output path, so no file silently replaces another."""
+"""One owner per URL and output path: stories, generated pages and copied files never replace each other."""
 
 from __future__ import annotations
 
@@ -6,9 +6,20 @@ from pathlib import Path
 
 from .config import SiteConfig
 from .errors import DigestError
-from .model import Site
+from .model import Article, Site
 from .pages import Page
 
+RESERVED = {  # the first part of a URL that digest's own pages use, and which pages they are
+    "": "the front page",
+    "index.html": "the front page",
+    "page": "the front page's later pages",
+    "tags": "the tag pages",
+    "sources": "the source pages",
+    "locations": "the location pages",
+    "archive": "the archive",
+    "static": "the theme's files",
+    "404.html": "the not-found page",
+}
 # Generated files a site's own static file may replace (a hand-written robots.txt is common).
 REPLACEABLE = frozenset({"robots.txt"})
 GENERATED = {
@@ -19,12 +30,43 @@ GENERATED = {
 }
 
 
+def url_collisions(articles: list[Article]) -> list[DigestError]:
+    """Two files claiming one URL, or an article URL that a generated page needs."""
+    urls = {article.url for article in articles}
+    if len(urls) == len(articles) and not any(u.split("/")[0] in RESERVED for u in urls):
+        return []  # the usual case, seen without sorting 10,000 paths
+    errors: list[DigestError] = []
+    claimed: dict[str, Article] = {}
+    for article in sorted(articles, key=lambda a: a.path.as_posix()):
+        if (owner := RESERVED.get(article.url.split("/")[0])) is not None:
+            errors.append(
+                DigestError(
+                    article.path,
+                    None,
+                    f"its URL /{article.url} belongs to {owner} — change its `slug` or the `permalink` "
+                    "pattern in site.yml",
+                )
+            )
+        elif article.url in claimed:
+            errors.append(
+                DigestError(
+                    article.path,
+                    None,
+                    f"URL `/{article.url}` is also claimed by {claimed[article.url].path.as_posix()} — "
+                    "give one of them a different `slug`",
+                )
+            )
+        else:
+            claimed[article.url] = article
+    return errors
+
+
 def path_collisions(
     config: SiteConfig, site: Site, pages: list[Page], copies: list[tuple[Path, str]]
 ) -> list[DigestError]:
     """Every copied file whose path a story, a generated page or feed, or another copy already claims.
 
-    Stories among themselves and generated pages are kept apart by `site._collisions`; what remains
+    Stories among themselves and generated pages are kept apart by `url_collisions`; what remains
     is files published as they are (from `content/` or the static folder), seen here all at once.
     """
     static = config.root / config.static_dir

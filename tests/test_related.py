@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from digest.model import Article, Source, Tag
-from digest.site import RELATED, _chooser
+from digest.related import RELATED, chooser
 from tests.conftest import article, page, write_files
 
 SOURCE = Source("Reuters", None, "reuters")
@@ -59,7 +59,7 @@ def _story(number: int, tags: tuple[Tag, ...]) -> Article:
 @given(st.lists(st.sets(st.sampled_from(range(len(POOL))), max_size=7), min_size=1, max_size=30))
 def test_related_stories_are_those_the_brute_force_choice_gives(tag_sets):
     stories = [_story(n, tuple(POOL[i] for i in sorted(chosen))) for n, chosen in enumerate(tag_sets)]
-    choose = _chooser(stories)
+    choose = chooser(stories)
     for index, story in enumerate(stories):
         slugs = tuple(tag.slug for tag in story.tags)
         assert choose(index, slugs) == _by_subsets(stories, index, slugs)
@@ -75,7 +75,7 @@ def test_a_story_sharing_many_tags_ranks_above_newer_stories_sharing_fewer():
         _story(4, many[1500:1503]),
         _story(5, ()),
     ]
-    assert _chooser(stories)(3, tuple(tag.slug for tag in many)) == [2, 4, 1, 0]
+    assert chooser(stories)(3, tuple(tag.slug for tag in many)) == [2, 4, 1, 0]
 
 
 def test_a_story_with_hundreds_of_tags_builds_in_seconds(tmp_path):
