@@ -10,6 +10,7 @@ from itertools import islice
 from .model import Article, RelatedRecord, Standing
 
 RELATED = 5
+FEW_TAGS = 16  # up to this many tags, whole levels in set operations; beyond, a count per shared story
 
 
 def related_stories(
@@ -45,9 +46,9 @@ def chooser(newest_first: list[Article]) -> Callable[[int, tuple[str, ...]], lis
 
     Counting every co-tagged article is quadratic on popular tags, and taking every subset of an
     article's tags is exponential in their number. Instead, one pass over the tags (smallest set
-    first) keeps, for each k, the articles seen in at least k of them, all in set operations: time
-    grows with the tag count times the most tags any other article shares. The last level is simply
-    the newest articles with any tag.
+    first) finds the articles sharing at least two, by how many they share: as sets of levels for
+    the usual few tags, as counts beyond (levels would cost the tag count times the most shared).
+    The last level is simply the newest articles with any tag.
     """
     by_tag: dict[str, list[int]] = defaultdict(list)  # article indexes, so ascending = newest first
     for index, article in enumerate(newest_first):
@@ -58,7 +59,8 @@ def chooser(newest_first: list[Article]) -> Callable[[int, tuple[str, ...]], lis
     def choose(index: int, slugs: tuple[str, ...]) -> list[int]:
         chosen: list[int] = []
         taken = {index}
-        for level in reversed(_levels(index, sorted((sets[slug] for slug in slugs), key=len))):
+        groups = sorted((sets[slug] for slug in slugs), key=len)
+        for level in reversed(_levels(index, groups) if len(groups) <= FEW_TAGS else _counted(index, groups)):
             chosen += sorted(level - taken)[: RELATED - len(chosen)]
             taken |= level
             if len(chosen) == RELATED:
@@ -92,6 +94,26 @@ def _levels(index: int, groups: list[set[int]]) -> list[set[int]]:
             seen |= members
             seen.discard(index)
     return levels
+
+
+def _counted(index: int, groups: list[set[int]]) -> list[set[int]]:
+    """The articles other than `index` found in at least two of `groups`, by how many, fewest first.
+
+    Only an article met again is counted in Python; finding those is a set operation per group.
+    """
+    counts: dict[int, int] = {}
+    seen: set[int] = set()
+    for number, members in enumerate(groups):
+        if number:
+            for again in seen & members:
+                counts[again] = counts.get(again, 1) + 1
+        if number + 1 < len(groups):
+            seen |= members
+            seen.discard(index)
+    by_count: dict[int, set[int]] = defaultdict(set)
+    for article, count in counts.items():
+        by_count[count].add(article)
+    return [by_count[count] for count in sorted(by_count)]
 
 
 def _unique(indexes: Iterable[int]) -> Iterator[int]:
