@@ -11,6 +11,7 @@ from itertools import chain
 from pathlib import Path
 
 from .cache import Cache, Manifest
+from .collisions import REPLACEABLE, path_collisions
 from .config import SiteConfig
 from .errors import BuildError, BuildWarning, DigestError
 from .feeds import feed_work
@@ -66,6 +67,9 @@ def build(
         if reading.errors or collisions:
             raise BuildError(reading.errors + collisions)
         pages = plan_site(config, site)
+        if clashes := path_collisions(config, site, pages, copies):
+            raise BuildError(clashes)
+        replaced = REPLACEABLE.intersection(relative for _, relative in copies)  # e.g. the site's robots.txt
         previous = cache.manifest(destination)
         kept = _kept_pages(previous, destination, output_intact)
         page_jobs, feed_jobs = page_work(config, env, pages, kept), feed_work(config, site, kept)
@@ -76,7 +80,7 @@ def build(
                 page_jobs.kept,
                 feed_jobs.kept,
                 _counted(run_tasks(todo, staging.stage), len(todo), progress),
-                render_sitemap(config, pages),
+                [out for out in render_sitemap(config, pages) if out.path not in replaced],
             )
             written, manifest = write_site(outputs, copies, staging, previous)
     except BaseException:
@@ -90,7 +94,7 @@ def build(
         written=written,
         seconds=time.perf_counter() - started,
         left_out=tuple(LeftOut(a.path, a.title, a.date) for a in site.left_out),
-        warnings=(*_empty_content(config, articles), *reading.warnings),
+        warnings=(*_empty_content(config, articles), *reading.warnings, *site.warnings),
     )
     pending = [*site.left_out, *(a for a in site.articles if a.scheduled)]  # these change as time passes
     due = min((a.date for a in pending), default=None)

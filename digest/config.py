@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .errors import BuildError, DigestError
 from .fields import Fields, load_fields
 from .folders import folder_problems
+from .urls import slugify
 
 # what a news editor needs; "extra" would add abbreviations, definition lists and markdown-in-HTML
 # at a fifth more parsing time, the largest cost of a cold build (add it in site.yml if you need it)
@@ -81,11 +82,17 @@ class SiteConfig:
     aliases: dict[str, str] = field(default_factory=dict)
     extra_keys: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ("_*", ".*", "*~", "#*#", "*.swp", "*.tmp")  # section pages, editors' files
+    slugs: dict[str, dict[str, str]] = field(default_factory=dict)  # kind → casefolded name → chosen slug
 
     @property
     def tz(self) -> ZoneInfo:
         """The site's time zone, used for naive dates and for archive months."""
         return ZoneInfo(self.timezone)
+
+    def term_slug(self, kind: str, name: str) -> str:
+        """A tag's, source's or location's slug: the one `slugs` in site.yml sets, else made from its name."""
+        chosen = self.slugs.get(kind)
+        return (chosen and chosen.get(name.casefold())) or slugify(name)
 
     @property
     def content_path(self) -> Path:
@@ -188,6 +195,8 @@ def _settings(check: _Checker, values: dict[str, Any]) -> dict[str, Any]:
     for key in ("extra_keys", "ignore"):
         if key in values:
             kwargs[key] = tuple(check.text(key, v) for v in check.list(key, values[key]))
+    if "slugs" in values:
+        kwargs["slugs"] = _slugs(check, values["slugs"])
     return kwargs
 
 
@@ -319,3 +328,26 @@ def _markdown(check: _Checker, value: Any) -> MarkdownConfig:
     except Exception as exc:  # Python-Markdown raises many types for a bad extension name or option
         raise check.fail("markdown", f"Python-Markdown cannot load these extensions: {exc}") from None
     return MarkdownConfig(extensions, configs)
+
+
+SLUG_KINDS = ("tags", "sources", "locations")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _slugs(check: _Checker, value: Any) -> dict[str, dict[str, str]]:
+    """`slugs: {tags: {"C++": cpp}}`: the URL name of terms that would otherwise slugify alike."""
+    chosen: dict[str, dict[str, str]] = {}
+    for kind, names in check.mapping("slugs", value).items():
+        if kind not in SLUG_KINDS:
+            raise check.fail("slugs", f"unknown key `{kind}`{did_you_mean(str(kind), SLUG_KINDS)}")
+        chosen[kind] = {}
+        for name, slug in check.mapping("slugs", names).items():
+            slug = check.text("slugs", slug)
+            if not _SLUG.fullmatch(slug):
+                raise check.fail(
+                    "slugs",
+                    f"the slug `{slug}` for `{name}` may hold only lowercase letters, digits and single "
+                    f"hyphens — write it like `{slugify(slug)}`",
+                )
+            chosen[kind][check.text("slugs", name).casefold()] = slug
+    return chosen

@@ -24,6 +24,7 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 GENERATOR = "digest"
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)  # `updated` of an empty feed: never the build time
+FEED_TAGS = 12  # categories per entry: an entry is in the feed of each of its tags, so this bounds them
 LABELS = {"tags": "Stories tagged {}", "sources": "Stories from {}", "locations": "Stories datelined {}"}
 _LINK = re.compile(r"(?P<pre>\s(?:href|src|poster)\s*=\s*)(?P<q>[\"'])(?P<url>.*?)(?P=q)", re.IGNORECASE)
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -97,7 +98,7 @@ def atom_feed(config: SiteConfig, feed: Feed) -> bytes:
         _sub(entry, "published", _rfc3339(article.date))
         _sub(entry, "updated", _rfc3339(article.modified))
         _sub(_sub(entry, "author"), "name", author_of(config, article))
-        for tag in article.tags:
+        for tag in article.tags[:FEED_TAGS]:
             _sub(entry, "category", term=tag.name, scheme=absolute_url(config.base_url, "tags/"))
         if article.summary:
             _sub(entry, "summary", article.summary, type="text")
@@ -134,7 +135,7 @@ def rss_feed(config: SiteConfig, feed: Feed) -> bytes:
         _sub(item, "pubDate", format_datetime(article.date))
         _sub(item, "atom:updated", _rfc3339(article.modified))  # RSS 2.0 has no update date of its own
         _sub(item, "dc:creator", author_of(config, article))
-        for tag in article.tags:
+        for tag in article.tags[:FEED_TAGS]:
             _sub(item, "category", tag.name, domain=absolute_url(config.base_url, "tags/"))
         if article.summary:
             _sub(item, "description", article.summary)
@@ -178,7 +179,7 @@ def json_feed(config: SiteConfig, feed: Feed) -> bytes:
         item["date_modified"] = _rfc3339(article.modified)
         item["authors"] = [{"name": author_of(config, article)}]
         if article.tags:
-            item["tags"] = [tag.name for tag in article.tags]
+            item["tags"] = [tag.name for tag in article.tags[:FEED_TAGS]]
         items.append(item)
     document["items"] = items
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

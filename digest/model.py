@@ -197,6 +197,7 @@ class Site:
     related: dict[str, tuple[Article, ...]]
     left_out: tuple[Article, ...] = ()  # future-dated articles not published in this build
     related_record: RelatedRecord = field(default_factory=dict)  # `related` by URL, for the next build
+    warnings: tuple[BuildWarning, ...] = ()  # distinct spellings merged into one term by their slug
 
 
 # Where a story sorts (its instant, then its file) and its tag slugs: all that decides which

@@ -196,7 +196,7 @@ def read_article(
         raise DigestError(shown, line, "not UTF-8 text — save the file as UTF-8") from None
     relative = path.relative_to(config.content_path).as_posix()
     front, body = frontmatter.parse(text, shown, relative, config, warnings)
-    source = Source(front.source_name, front.source_url, slugify(front.source_name))
+    source = Source(front.source_name, front.source_url, config.term_slug("sources", front.source_name))
     slug = slugify(front.slug or _file_slug(path))
     url = article_url(config.permalink, date=front.date.astimezone(config.tz), slug=slug, source=source.slug)
     html = renderer.render(body, url)
@@ -210,8 +210,8 @@ def read_article(
         body=html,
         summary=front.summary or first_paragraph_text(html),
         words=word_count(html),
-        location=_location(front.location),
-        tags=_tags(front.tags),
+        location=_location(front.location, config),
+        tags=_tags(front.tags, config),
         author=front.author,
         image=_image(front.image),
         image_alt=front.image_alt,
@@ -227,13 +227,13 @@ def _file_slug(path: Path) -> str:
     return FILENAME_DATE.sub("", stem) or stem
 
 
-def _location(place: dict[str, Any] | None) -> Location | None:
+def _location(place: dict[str, Any] | None, config: SiteConfig) -> Location | None:
     if place is None:
         return None
     name = place.get("name") or ", ".join(place[k] for k in ("city", "region", "country") if place.get(k))
     return Location(
         name=name,
-        slug=slugify(name),
+        slug=config.term_slug("locations", name),
         city=place.get("city"),
         region=place.get("region"),
         country=place.get("country"),
@@ -242,11 +242,12 @@ def _location(place: dict[str, Any] | None) -> Location | None:
     )
 
 
-def _tags(names: tuple[str, ...]) -> tuple[Tag, ...]:
+def _tags(names: tuple[str, ...], config: SiteConfig) -> tuple[Tag, ...]:
     """Tags with repeats removed: "Energy" and "energy" in one file are one tag."""
     seen: dict[str, Tag] = {}
     for name in names:
-        seen.setdefault(slugify(name), Tag(name, slugify(name)))
+        slug = config.term_slug("tags", name)
+        seen.setdefault(slug, Tag(name, slug))
     return tuple(seen.values())
 
 

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime, timezone, tzinfo
-from heapq import merge
-from itertools import combinations, islice
 from operator import itemgetter
 
-from .errors import DigestError
+from .collisions import url_collisions
+from .errors import BuildWarning, DigestError
 from .model import Article, Location, Month, RelatedRecord, Site, Source, Standing, Tag, Term, Year
+from .related import related_stories
+from .urls import slugify
 
-RELATED = 5
+KINDS = {"tags": "tag", "sources": "source", "locations": "location"}
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-RESERVED = ("tags", "sources", "locations", "archive", "page", "static", "404.html")
 
 
 def build_site(
@@ -47,7 +49,7 @@ def build_site(
     if last and (site := _patched(last[:2], published, left_out, tz)):
         collisions = last[2]  # no URL changed
     else:
-        site, collisions = _grouped(published, left_out, tz, known_related), _collisions(published)
+        site, collisions = _grouped(published, left_out, tz, known_related), url_collisions(published)
     _LAST.clear()
     _LAST[(tz, drafts, future)] = published, site, collisions
     return site, collisions
@@ -62,16 +64,18 @@ def _grouped(
     """The site grouped from scratch: sorted, by term, by month, with related stories."""
     ranked = sorted([(_standing(a), a) for a in published], key=itemgetter(0), reverse=True)
     newest_first = [article for _, article in ranked]
-    related, record = _related(newest_first, [standing for standing, _ in ranked], known_related or {})
+    related, record = related_stories(newest_first, [standing for standing, _ in ranked], known_related or {})
+    warnings: list[BuildWarning] = []
     return Site(
         articles=tuple(newest_first),
-        tags=_terms("tags", newest_first, lambda a: a.tags),
-        sources=_terms("sources", newest_first, lambda a: (a.source,)),
-        locations=_terms("locations", newest_first, lambda a: (a.location,) if a.location else ()),
+        tags=_terms("tags", newest_first, lambda a: a.tags, warnings),
+        sources=_terms("sources", newest_first, lambda a: (a.source,), warnings),
+        locations=_terms("locations", newest_first, lambda a: (a.location,) if a.location else (), warnings),
         years=_archives(newest_first, tz),
         related=related,
         related_record=record,
         left_out=tuple(left_out),
+        warnings=tuple(warnings),
     )
 
 
@@ -134,22 +138,67 @@ def _place(article: Article) -> tuple[object, ...]:
 
 
 def _terms(
-    kind: str, newest_first: list[Article], keys: Callable[[Article], Iterable[Tag | Source | Location]]
+    kind: str,
+    newest_first: list[Article],
+    keys: Callable[[Article], Iterable[Tag | Source | Location]],
+    warnings: list[BuildWarning],
 ) -> tuple[Term, ...]:
-    """One term per slug, named as it was first written (oldest article first); sorted by name."""
+    """One term per slug, named as it was first written (oldest article first); sorted by name.
+
+    Spellings that differ by more than case and accents (`C++` and `C`) but share a slug are merged
+    too, with a warning for each, unless site.yml's `slugs` chose that slug on purpose.
+    """
     names: dict[str, str] = {}
     members: dict[str, list[Article]] = defaultdict(list)
+    others: dict[tuple[str, str], Article] = {}  # (slug, another spelling): its first article
     for article in reversed(newest_first):
         for item in keys(article):
             if (slug := item.slug) not in names:
                 names[slug] = item.name
+            elif item.name != names[slug]:
+                others.setdefault((slug, item.name), article)
             members[slug].append(article)
+    warnings += _merged_spellings(kind, names, members, others)
     return tuple(
         sorted(
             (Term(kind, names[slug], slug, tuple(reversed(items))) for slug, items in members.items()),
             key=lambda term: (term.name.casefold(), term.slug),
         )
     )
+
+
+def _merged_spellings(
+    kind: str,
+    names: dict[str, str],
+    members: dict[str, list[Article]],
+    others: dict[tuple[str, str], Article],
+) -> list[BuildWarning]:
+    """A warning for each spelling merged into another one only because both slugify alike."""
+    warned: set[tuple[str, str]] = set()
+    warnings = []
+    for (slug, name), article in others.items():
+        first = names[slug]
+        if (slug, _folded(name)) in warned or _folded(name) == _folded(first):
+            continue
+        if slugify(name) != slug or slugify(first) != slug:
+            continue  # site.yml's `slugs` put them together
+        warned.add((slug, _folded(name)))
+        where = members[slug][0].path.as_posix()
+        warnings.append(
+            BuildWarning(
+                article.path,
+                None,
+                f"{KINDS[kind]} `{name}` is merged with `{first}` ({where}): both make the URL "
+                f"/{kind}/{slug}/ — to keep them apart, give one its own slug in site.yml: "
+                f"`slugs: {{{kind}: {{{json.dumps(name, ensure_ascii=False)}: …}}}}`",
+            )
+        )
+    return warnings
+
+
+def _folded(name: str) -> str:
+    """A spelling without case or accents: `Café` and `CAFE` are one name written two ways."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
 
 
 def _archives(newest_first: list[Article], tz: tzinfo) -> tuple[Year, ...]:
@@ -170,101 +219,3 @@ def _standing(article: Article) -> Standing:
     By instant: a timedelta compares as fast as an int; datetimes in mixed zones do not.
     """
     return article.date - EPOCH, article.path.as_posix(), tuple(tag.slug for tag in article.tags)
-
-
-def _related(
-    newest_first: list[Article], standings: list[Standing], known: RelatedRecord
-) -> tuple[dict[str, tuple[Article, ...]], RelatedRecord]:
-    """Up to five articles per article sharing the most tags, newest first among equals; and their record.
-
-    A list can only change when a story sharing one of its tags (as it was, or as it is) came, went,
-    moved or was retagged, so every other list is taken from `known`: adding a tag to one story
-    chooses again for the few hundred stories with that tag, not for all 10,000.
-    """
-    by_url = {article.url: article for article in newest_first}
-    olds = [known.get(article.url) for article in newest_first]
-    stale = {slug for url, (standing, _) in known.items() if url not in by_url for slug in standing[2]}
-    for standing, old in zip(standings, olds, strict=True):
-        if old is None or old[0] != standing:
-            stale.update(standing[2], old[0][2] if old else ())
-    related: dict[str, tuple[Article, ...]] = {}
-    record: RelatedRecord = {}
-    choose: Callable[[int, tuple[str, ...]], list[int]] | None = None
-    for index, (article, standing, old) in enumerate(zip(newest_first, standings, olds, strict=True)):
-        if old is not None and old[0] == standing and stale.isdisjoint(standing[2]):
-            related[article.url], record[article.url] = tuple(map(by_url.__getitem__, old[1])), old
-            continue
-        choose = choose or _chooser(newest_first)
-        related[article.url] = chosen = tuple(newest_first[i] for i in choose(index, standing[2]))
-        record[article.url] = standing, tuple(other.url for other in chosen)
-    return related, known if choose is None and len(record) == len(known) else record
-
-
-def _chooser(newest_first: list[Article]) -> Callable[[int, tuple[str, ...]], list[int]]:
-    """For an article's index and tag slugs, the indexes of its related articles.
-
-    Counting every co-tagged article is quadratic on popular tags. Instead, the articles sharing at
-    least k tags are the union of the k-wise intersections of the tags' sets, taken from the largest
-    k down, all in set operations; the last level is simply the newest articles with any tag.
-    """
-    by_tag: dict[str, list[int]] = defaultdict(list)  # article indexes, so ascending = newest first
-    for index, article in enumerate(newest_first):
-        for tag in article.tags:
-            by_tag[tag.slug].append(index)
-    sets = {slug: set(indexes) for slug, indexes in by_tag.items()}
-
-    def choose(index: int, slugs: tuple[str, ...]) -> list[int]:
-        chosen: list[int] = []
-        taken = {index}
-        for shared in range(len(slugs), 1, -1):
-            level: set[int] = set()
-            for group in combinations(slugs, shared):
-                level |= set.intersection(*(sets[slug] for slug in group))
-            chosen += sorted(level - taken)[: RELATED - len(chosen)]
-            taken |= level
-            if len(chosen) == RELATED:
-                return chosen
-        newest = (i for i in merge(*(by_tag[slug] for slug in slugs)) if i not in taken)
-        return chosen + list(islice(_unique(newest), RELATED - len(chosen)))
-
-    return choose
-
-
-def _unique(indexes: Iterable[int]) -> Iterator[int]:
-    """Sorted indexes with repeats dropped (an article in two of the merged tag lists)."""
-    last = None
-    for index in indexes:
-        if index != last:
-            yield index
-        last = index
-
-
-def _collisions(articles: list[Article]) -> list[DigestError]:
-    """Two files claiming one URL, or an article URL that a generated page needs."""
-    urls = {article.url for article in articles}
-    if len(urls) == len(articles) and "" not in urls and not any(u.split("/")[0] in RESERVED for u in urls):
-        return []  # the usual case, seen without sorting 10,000 paths
-    errors: list[DigestError] = []
-    claimed: dict[str, Article] = {}
-    for article in sorted(articles, key=lambda a: a.path.as_posix()):
-        if article.url == "" or article.url.split("/")[0] in RESERVED:
-            errors.append(
-                DigestError(
-                    article.path,
-                    None,
-                    f"URL `/{article.url}` is reserved for digest's own pages — change the `slug` "
-                    "or the `permalink` pattern in site.yml",
-                )
-            )
-        elif article.url in claimed:
-            errors.append(
-                DigestError(
-                    article.path,
-                    None,
-                    f"URL `/{article.url}` is also claimed by {claimed[article.url].path.as_posix()} — "
-                    "give one of them a different `slug`",
-                )
-            )
-        else:
-            claimed[article.url] = article
-    return errors

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import digest.related
 import digest.site
 from digest.model import Article, Location, Source, Tag
 from digest.site import build_site
@@ -134,13 +135,13 @@ def test_a_retagged_story_has_related_stories_chosen_again_only_for_stories_shar
     stories = _stories()
     known = _afresh(stories)
     chosen_for: list[str] = []
-    real = digest.site._chooser
+    real = digest.related.chooser
 
     def counting(newest_first: list[Article]):
         choose = real(newest_first)
         return lambda index, slugs: chosen_for.append(newest_first[index].slug) or choose(index, slugs)
 
-    monkeypatch.setattr(digest.site, "_chooser", counting)
+    monkeypatch.setattr(digest.related, "chooser", counting)
     assert _regrouped(stories, known).related_record is known.related_record  # nothing to choose again
     assert chosen_for == []
     stories[22] = replace(stories[22], tags=(TAGS[3],))  # was Elections and Health
