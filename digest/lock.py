@@ -5,12 +5,11 @@ from __future__ import annotations
 import fcntl
 import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 from .cache import FOLDER, cache_folder
-from .errors import DigestError
 
 LOCK_FILE = "build.lock"  # in the site's .digest-cache/, beside the cache it guards
 PID_WIDTH = 20  # the holder's pid is written padded to this, so a reader never sees half of it
@@ -90,7 +89,8 @@ def _claimed(root: Path, handle: int) -> bool:
     if current is None or (held.st_dev, held.st_ino) != (current.st_dev, current.st_ino):
         unlock(handle)
         return False
-    os.pwrite(handle, f"{os.getpid():<{PID_WIDTH - 1}}\n".encode(), 0)
+    with suppress(OSError):  # a full disk: the pid only makes the waiting line friendlier
+        os.pwrite(handle, f"{os.getpid():<{PID_WIDTH - 1}}\n".encode(), 0)
     return True
 
 
@@ -100,23 +100,20 @@ def lock_path(root: Path) -> Path:
 
 
 def _open(root: Path) -> int:
-    """The lock file, opened (made if need be) in the site's cache folder, itself made if need be."""
+    """The lock file, opened (made if need be) in the site's cache folder, itself made if need be.
+
+    Any other OS error (a file where the folder should be, a full or read-only disk) is the
+    caller's to report, naming the path.
+    """
     path = lock_path(root)
-    for _attempt in range(OPEN_ATTEMPTS):
+    for _attempt in range(OPEN_ATTEMPTS - 1):
         try:
             cache_folder(root)
             return os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-        except FileNotFoundError as exc:
-            failure = exc  # the folder was deleted between making it and opening the file: again
-        except OSError as exc:
-            failure = exc
-            break
-    raise DigestError(
-        path,
-        None,
-        f"cannot create the build lock ({failure.strerror or failure}) — {FOLDER} must be a folder digest "
-        "can write in: fix its permissions, or remove the file in its place",
-    ) from None
+        except FileNotFoundError:
+            continue  # the folder was deleted between making it and opening the file: again
+    cache_folder(root)
+    return os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
 
 
 def _holder(handle: int) -> int | None:

@@ -229,20 +229,6 @@ def test_the_wait_names_the_holder_when_it_could_be_read():
     assert Busy(None).message() == "waiting for another digest build of this site to finish…"
 
 
-def test_a_cache_folder_that_is_a_file_is_a_clear_error(tmp_path):
-    root = _site(tmp_path, 1)
-    (root / ".digest-cache").write_text("not a folder")
-    result = subprocess.run(
-        [sys.executable, "-m", "digest.cli", "build"], cwd=root, capture_output=True, text=True
-    )
-    assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert result.stderr.splitlines()[0] == (
-        ".digest-cache/build.lock: cannot create the build lock (File exists) — .digest-cache must be a "
-        "folder digest can write in: fix its permissions, or remove the file in its place"
-    )
-    assert not (root / "public").exists()
-
-
 def test_builds_of_one_site_into_two_output_folders_share_one_lock(tmp_path):
     """They share the cache: `--output b` waits for `--output a`, though each writes its own folder."""
     root = _site(tmp_path / "site", 3)
