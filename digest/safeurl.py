@@ -16,7 +16,7 @@ def url_problem(url: str) -> str | None:
         return f"`{url}` has a space or an invisible character — write spaces as %20, delete the others"
     scheme = _SCHEME.match(url)
     if scheme:
-        name = scheme.group(1).lower()
+        name = scheme.group(1).lower()  # no invisible characters, so this is the scheme a browser sees
         if name in ("http", "https"):
             return None if urlsplit(url.strip()).netloc else f"`{url}` has no host — write {ALLOWED}"
         if name == "mailto":
@@ -27,6 +27,12 @@ def url_problem(url: str) -> str | None:
     if local_path(url) is None:
         return f"`{url}` climbs out of the site with `..` — write {ALLOWED}"
     return None
+
+
+def runs_script(url: str) -> bool:
+    """Whether following `url` would run code (`javascript:`, `vbscript:`), as a browser reads it."""
+    scheme = _SCHEME.match(_INVISIBLE.sub("", url))
+    return scheme is not None and scheme.group(1).lower() in ("javascript", "vbscript")
 
 
 def local_path(url: str) -> str | None:

@@ -163,3 +163,27 @@ def test_a_build_names_the_file_and_line_of_an_overflowing_date(make_site):
         "content/late.md:3: `date`: `9999-12-31T23:00:00-05:00` is out of range — "
         "write a date between the years 1 and 9998"
     ]
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        ("nav: [{title: Home, url: 'javascript:alert(1)'}]", "site.yml:3: `nav.url`: `javascript:` links"),
+        ("nav: [{title: Up, url: ../../etc/}]", "site.yml:3: `nav.url`: `../../etc/` climbs out of the site"),
+        ("publisher: {name: P, url: 'data:text/html,x'}", "site.yml:3: `publisher.url`: `data:` links"),
+    ],
+)
+def test_nav_and_publisher_urls_follow_the_same_rule(tmp_path, setting, expected):
+    (tmp_path / "site.yml").write_text(SITE.replace("timezone: America/New_York\n", setting + "\n"))
+    with pytest.raises(DigestError) as failed:
+        load_config(tmp_path / "site.yml")
+    assert str(failed.value).replace(f"{tmp_path}/", "").startswith(expected)
+
+
+def test_good_nav_and_publisher_urls_load(tmp_path):
+    lines = "nav: [{title: About, url: /about/}, {title: Mail, url: 'mailto:desk@example.org'}]\n"
+    lines += "publisher: {name: P, url: 'https://p.example/'}\n"
+    (tmp_path / "site.yml").write_text(SITE + lines)
+    config = load_config(tmp_path / "site.yml")
+    assert [link.url for link in config.nav] == ["/about/", "mailto:desk@example.org"]
+    assert config.publisher is not None and config.publisher.url == "https://p.example/"
