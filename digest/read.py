@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import fnmatch
 import os
 import re
@@ -15,7 +14,8 @@ from typing import Any
 
 from . import frontmatter
 from .cache import Cache, Cached
-from .config import SiteConfig, megabytes
+from .config import SiteConfig
+from .contentfile import read_content, unreadable
 from .dates import FILENAME_DATE
 from .errors import BuildError, BuildWarning, DigestError
 from .keys import FileState, Stat, file_stat, file_state
@@ -121,10 +121,8 @@ def read_articles(
         cached = cache.articles.get(key)
         if cached and (cached.state.mtime_ns, cached.state.size) == stat:
             results[key] = cached
-        elif (
-            cached and (state := _state(Path(key))) and state.sha == cached.state.sha
-        ):  # touched, not changed
-            results[key] = Cached(state, cached.article, cached.warnings)
+        elif cached and (state := _state(Path(key))) and state.sha == cached.state.sha:
+            results[key] = Cached(state, cached.article, cached.warnings)  # touched, not changed
         else:
             todo.append(Path(key))
     for number, (path, result) in enumerate(_parse_all(config, todo), 1):
@@ -187,7 +185,7 @@ def _parse_one(path: Path) -> Cached | list[DigestError]:
     shown = path.relative_to(config.root) if path.is_relative_to(config.root) else path
     warnings: list[BuildWarning] = []
     try:
-        data = _read(path, shown, config.markdown.max_size)
+        data = read_content(path, shown, config.markdown.max_size)
         state = file_state(path, data)
         article = read_article(data, path, shown, config, renderer, warnings)
         return Cached(state, replace(article, digest=state.sha), warnings)
@@ -197,40 +195,6 @@ def _parse_one(path: Path) -> Cached | list[DigestError]:
         return failed.errors
     except OSError as error:
         return [unreadable(path, shown, error)]
-
-
-def _read(path: Path, shown: Path, limit: int) -> bytes:
-    """A content file's bytes, once sure it is a regular file (a pipe would block) of a size that renders."""
-    with open(path, "rb", buffering=0, opener=_open_without_waiting) as file:
-        size = os.fstat(file.fileno())
-        if not S_ISREG(size.st_mode):
-            raise DigestError(
-                shown, None, "a pipe or a device, not a file — remove it from the content folder"
-            )
-        if size.st_size > limit:
-            over = f"{megabytes(size.st_size)} is over the {megabytes(limit)} limit (markdown.max_size)"
-            raise DigestError(shown, None, f"{over} — split the story, or raise the limit in site.yml")
-        return file.read()
-
-
-def _open_without_waiting(name: str, flags: int) -> int:
-    """Open for reading without blocking: a named pipe in the content folder must not hang the build."""
-    return os.open(name, flags | os.O_NONBLOCK)
-
-
-def unreadable(path: Path, shown: Path, error: OSError) -> DigestError:
-    """Why a listed file could not be read, in words that say what to do about it."""
-    if error.errno == errno.ELOOP:
-        message = "a symbolic link that leads back to itself — point it at a real file, or delete it"
-    elif error.errno == errno.ENOENT and path.is_symlink():
-        message = f"a symbolic link to {path.readlink()}, which does not exist — fix the link, or delete it"
-    elif error.errno == errno.ENOENT:
-        message = "the file went away while the site was being built — build again"
-    elif error.errno in (errno.EACCES, errno.EPERM):
-        message = "digest may not read this file (permission denied) — allow reading it (chmod a+r)"
-    else:
-        message = f"cannot be read ({error.strerror}) — check the file, then build again"
-    return DigestError(shown, None, message)
 
 
 def read_article(

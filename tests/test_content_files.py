@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import article, build_site
 
+from digest.contentfile import unreadable
 from digest.errors import BuildError
-from digest.read import unreadable
 
 STORY = article("Kept", "2022-09-01T10:00:00Z")
 
