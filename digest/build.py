@@ -25,6 +25,7 @@ from .render import make_environment, page_work, theme_dirs
 from .site import build_site
 from .sitemap import render_sitemap
 from .snapshot import Snapshot, present_in
+from .walk import leads_outside, walk
 from .write import Staging, write_site
 
 
@@ -50,7 +51,8 @@ def build(
     check_destination(config, destination)
     env = make_environment(config)
     articles, others = listing or content_files(config)
-    copies = static_files(config, others)
+    skipped: list[BuildWarning] = []
+    copies = static_files(config, others, skipped)
     now = build_now()
     inputs = articles | {str(source): file_stat(source) for source, _ in copies}
     key = inputs_key(env.globals["theme_key"], f"{drafts} {future}", inputs)
@@ -94,7 +96,7 @@ def build(
         written=written,
         seconds=time.perf_counter() - started,
         left_out=tuple(LeftOut(a.path, a.title, a.date) for a in site.left_out),
-        warnings=(*_empty_content(config, articles), *reading.warnings, *site.warnings),
+        warnings=(*_empty_content(config, articles), *reading.warnings, *skipped, *site.warnings),
     )
     pending = [*site.left_out, *(a for a in site.articles if a.scheduled)]  # these change as time passes
     due = min((a.date for a in pending), default=None)
@@ -146,20 +148,40 @@ def build_now() -> datetime:
     return datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
 
 
-def static_files(config: SiteConfig, content: list[Path]) -> list[tuple[Path, str]]:
-    """Files copied as they are: theme assets under static/, the site's static/, then `content`'s files."""
+def static_files(
+    config: SiteConfig, content: list[Path], skipped: list[BuildWarning]
+) -> list[tuple[Path, str]]:
+    """Files copied as they are: theme assets under static/, the site's static/, then `content`'s files.
+
+    Links that lead out of the site are not followed; each one is added to `skipped` as a warning.
+    """
     copies: list[tuple[Path, str]] = []
     for theme in reversed(theme_dirs(config)):  # the built-in first, so the site's theme overrides it
-        copies += _tree(theme / "static", "static/")
-    copies += _tree(config.root / config.static_dir, "")
-    copies += [(path, path.relative_to(config.content_path).as_posix()) for path in content]
+        copies += _tree(config, theme / "static", "static/", skipped)
+    copies += _tree(config, config.root / config.static_dir, "", skipped)
+    for path in content:
+        if leads_outside(path, config.root):
+            skipped.append(_outside(config, path))
+        else:
+            copies.append((path, path.relative_to(config.content_path).as_posix()))
     return [(source, relative) for relative, source in {rel: src for src, rel in copies}.items()]
 
 
-def _tree(folder: Path, prefix: str) -> list[tuple[Path, str]]:
+def _tree(
+    config: SiteConfig, folder: Path, prefix: str, skipped: list[BuildWarning]
+) -> list[tuple[Path, str]]:
     if not folder.is_dir():
         return []
-    return [(p, prefix + p.relative_to(folder).as_posix()) for p in sorted(folder.rglob("*")) if p.is_file()]
+    found = walk(str(folder), str(config.root))
+    skipped += [_outside(config, Path(path)) for path in found.outside]
+    return [(Path(p), prefix + p[len(str(folder)) + 1 :]) for p in found.files if Path(p).is_file()]
+
+
+def _outside(config: SiteConfig, link: Path) -> BuildWarning:
+    """The warning for a link out of the site: the curator sees what was left out, and why."""
+    shown = link.relative_to(config.root) if link.is_relative_to(config.root) else link
+    return BuildWarning(shown, None, f"a symbolic link to {link.readlink()}, outside the site folder, "
+                        "is not published — copy the file into the site if it should be")  # fmt: skip
 
 
 def check_destination(config: SiteConfig, destination: Path) -> None:

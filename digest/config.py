@@ -13,11 +13,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .errors import BuildError, DigestError
 from .fields import Fields, load_fields
 from .folders import folder_problems
+from .safeurl import url_problem
 from .urls import slugify
 
 # what a news editor needs; "extra" would add abbreviations, definition lists and markdown-in-HTML
 # at a fifth more parsing time, the largest cost of a cold build (add it in site.yml if you need it)
 DEFAULT_EXTENSIONS = ("tables", "footnotes", "attr_list", "fenced_code", "smarty", "toc", "sane_lists")
+MAX_SIZE = 1_000_000  # a 1 MB story renders in about half a second; 2 MB in one to two and a half
 PERMALINK_FIELDS = ("year", "month", "day", "slug", "source")
 FRONT_MATTER_KEYS = (
     "title", "date", "source", "location", "tags", "summary", "author",
@@ -55,6 +57,8 @@ class MarkdownConfig:
 
     extensions: tuple[str, ...] = DEFAULT_EXTENSIONS
     extension_configs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    sanitize: bool = False  # True: bodies lose scripts, event handlers and javascript: links (nh3)
+    max_size: int = MAX_SIZE  # bytes; Python-Markdown's time grows faster than the text
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +181,7 @@ def _settings(check: _Checker, values: dict[str, Any]) -> dict[str, Any]:
         kwargs["markdown"] = _markdown(check, values["markdown"])
     if "nav" in values:
         kwargs["nav"] = tuple(
-            NavLink(check.text("nav.title", item.get("title")), check.text("nav.url", item.get("url")))
+            NavLink(check.text("nav.title", item.get("title")), _url(check, "nav.url", item.get("url")))
             for item in check.list_of_mappings("nav", values["nav"], {"title", "url"})
         )
     if "defaults" in values:
@@ -303,19 +307,29 @@ def _publisher(check: _Checker, value: Any) -> Publisher:
         url = value.get("url")
         return Publisher(
             check.text("publisher", value.get("name")),
-            None if url is None else check.text("publisher", url),
+            None if url is None else _url(check, "publisher.url", url),
         )
     return Publisher(check.text("publisher", value))
 
 
+def _url(check: _Checker, key: str, value: Any) -> str:
+    """A link the site shows, held to the rule for every URL a user writes."""
+    url = check.text(key, value)
+    problem = url_problem(url)
+    if problem:
+        raise check.fail(key, problem)
+    return url
+
+
 def _markdown(check: _Checker, value: Any) -> MarkdownConfig:
     options = check.mapping("markdown", value)
+    known = ("extensions", "extension_configs", "sanitize", "max_size")
     for sub in options:
-        if sub not in ("extensions", "extension_configs"):
-            raise check.fail(
-                "markdown",
-                f"unknown key `{sub}`{did_you_mean(str(sub), ('extensions', 'extension_configs'))}",
-            )
+        if sub not in known:
+            raise check.fail("markdown", f"unknown key `{sub}`{did_you_mean(str(sub), known)}")
+    sanitize = options.get("sanitize", False)
+    if not isinstance(sanitize, bool):
+        raise check.fail("markdown", f"`sanitize` must be true or false, found {describe(sanitize)}")
     extensions = tuple(
         check.text("markdown", v)
         for v in check.list("markdown", options.get("extensions", list(DEFAULT_EXTENSIONS)))
@@ -327,7 +341,22 @@ def _markdown(check: _Checker, value: Any) -> MarkdownConfig:
         markdown.Markdown(extensions=list(extensions), extension_configs=configs)
     except Exception as exc:  # Python-Markdown raises many types for a bad extension name or option
         raise check.fail("markdown", f"Python-Markdown cannot load these extensions: {exc}") from None
-    return MarkdownConfig(extensions, configs)
+    return MarkdownConfig(extensions, configs, sanitize, _size(check, options.get("max_size", "1 MB")))
+
+
+def _size(check: _Checker, value: Any) -> int:
+    """`2 MB` or `800 KB` as bytes: a bare number would leave the unit to guess."""
+    found = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(KB|MB)", str(value).strip(), re.IGNORECASE)
+    if not found or float(found.group(1)) <= 0:
+        raise check.fail(
+            "markdown", f"`max_size` must be a size like `2 MB` or `800 KB`, not {describe(value)}"
+        )
+    return round(float(found.group(1)) * (1_000 if found.group(2).upper() == "KB" else 1_000_000))
+
+
+def megabytes(size: int) -> str:
+    """A size as people say it (`3.1 MB`, `1 MB`), rounded up so a file over a limit never shows as equal."""
+    return f"{-(-size // 10_000) / 100:.2f}".rstrip("0").rstrip(".") + " MB"
 
 
 SLUG_KINDS = ("tags", "sources", "locations")

@@ -20,10 +20,8 @@ def parse_date(value: object, tz: tzinfo) -> datetime:
 
     Raises ValueError with a reason when the value is not a date.
     """
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=tz)
     if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=tz)
+        return _in_range(_aware(value, tz), tz, str(value))
     if not isinstance(value, str):
         raise ValueError(f"expected a date like {EXAMPLE}, found {value!r}")
     match = _DATE.match(value.strip())
@@ -32,13 +30,32 @@ def parse_date(value: object, tz: tzinfo) -> datetime:
     g = match.groupdict()
     fraction = (g["f"] or "0")[:6].ljust(6, "0")
     try:
-        return datetime(
+        moment = datetime(
             int(g["y"]), int(g["m"]), int(g["d"]),
             int(g["H"] or 0), int(g["M"] or 0), int(g["S"] or 0), int(fraction),
             tzinfo=_offset(g["tz"]) or tz,
         )  # fmt: skip
     except ValueError as exc:  # e.g. month 13 or February 30
         raise ValueError(f"`{value}` is not a real date ({exc})") from None
+    return _in_range(moment, tz, value)
+
+
+def _aware(value: date, tz: tzinfo) -> datetime:
+    """A YAML date or datetime as an aware datetime, naive ones in the site's time zone."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=tz)
+    return datetime(value.year, value.month, value.day, tzinfo=tz)
+
+
+def _in_range(moment: datetime, tz: tzinfo, written: str) -> datetime:
+    """`moment`, once sure that UTC and the site's time zone can show it (year 9999 in -05:00 cannot)."""
+    try:
+        for zone in (timezone.utc, tz):
+            if not 1 <= moment.astimezone(zone).year <= 9998:  # a day's margin for archive ranges
+                raise OverflowError
+    except OverflowError:
+        raise ValueError(f"`{written}` is out of range — write a date between the years 1 and 9998") from None
+    return moment
 
 
 def _offset(text: str | None) -> tzinfo | None:
@@ -61,6 +78,6 @@ def filename_date(name: str, tz: tzinfo) -> datetime | None:
     if not match:
         return None
     try:
-        return datetime(*map(int, match.groups()), tzinfo=tz)
+        return _in_range(datetime(*map(int, match.groups()), tzinfo=tz), tz, name)
     except ValueError:
         return None

@@ -11,6 +11,7 @@ import yaml
 
 from .errors import BuildWarning, DigestError
 
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # invisible; tab and newlines are text
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~10x faster
 
 
@@ -92,8 +93,19 @@ def load_fields(
         problem = exc.problem or "invalid YAML"
         hint = _hint(text, mark.line if mark else None, problem)
         raise DigestError(path, line, f"invalid YAML: {problem}{hint}") from None
+    except yaml.reader.ReaderError as exc:  # a raw control character: PyYAML names it by offset
+        line = line_offset + text.count("\n", 0, exc.position) + 1
+        raise DigestError(
+            path, line, f"{control_character(exc.character)} is not allowed — delete it"
+        ) from None
     except yaml.YAMLError as exc:
         raise DigestError(path, line_offset + 1 or None, f"invalid YAML: {exc}") from None
+
+
+def control_character(character: str | int) -> str:
+    """Name an invisible character so the user can find it: `the control character U+0001`."""
+    code = character if isinstance(character, int) else ord(character)
+    return f"the control character U+{code:04X}"
 
 
 def _kind(node: yaml.Node) -> str:

@@ -14,8 +14,10 @@ from typing import Any
 from .config import FRONT_MATTER_KEYS, SiteConfig, describe, did_you_mean
 from .dates import filename_date, parse_date
 from .errors import BuildError, BuildWarning, DigestError
-from .fields import Fields, load_fields
+from .fields import CONTROL, Fields, control_character, load_fields
 from .migrate import absent, apply_aliases, fill
+from .safeurl import local_path, url_problem
+from .urls import is_external
 
 _FENCE = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
@@ -78,11 +80,24 @@ def parse(
             for key, value in default.values.items():
                 fill(values, key, value)
     checker = _Check(raw, [])
+    checker.controls(values)
     front = checker.front_matter(values, path, config, warnings)
     if checker.errors:
         raise BuildError(checker.errors)
     assert front is not None
     return front, body
+
+
+def _control_in(value: Any) -> str | None:
+    """The first control character in a value's text, looking inside lists and mappings."""
+    if isinstance(value, str):
+        found = CONTROL.search(value)
+        return found.group() if found else None
+    if isinstance(value, dict):
+        value = [*value, *value.values()]
+    if isinstance(value, list):
+        return next(filter(None, map(_control_in, value)), None)
+    return None
 
 
 def plain_text(value: str) -> str:
@@ -116,6 +131,40 @@ class _Check:
             return None
         return str(value).strip()
 
+    def controls(self, values: dict[str, Any]) -> None:
+        """Invisible control characters (written as YAML escapes like "\\x01") break pages and feeds."""
+        for key, value in values.items():
+            found = _control_in(value)
+            if found:
+                self.fail(key, f"`{key}` contains {control_character(found)} — delete it")
+
+    def url(self, key: str, name: str, value: Any) -> str | None:
+        """A URL the page links to, checked by the one rule for every URL a user writes."""
+        if isinstance(value, (dict, list, bool)):
+            self.fail(key, f"`{name}` must be a URL, found {describe(value)}")
+            return None
+        url = str(value).strip()
+        problem = url_problem(url)
+        if problem:
+            self.fail(key, f"`{name}`: {problem}")
+            return None
+        return url
+
+    def image(self, values: dict[str, Any], config: SiteConfig) -> str | None:
+        """The image URL; a local one must exist in the content or static folder, or the page breaks."""
+        text = self.text(values, "image")
+        url = text and self.url("image", "image", text)
+        if not url or is_external(url):
+            return url
+        found = local_path(url) or ""
+        folders = (config.content_path, config.root / config.static_dir)
+        if not any((folder / found).is_file() for folder in folders):
+            where = f"{config.content_dir}/ or {config.static_dir}/"
+            self.fail(
+                "image", f"`image`: there is no {found} in {where} — add the file there, or fix the path"
+            )
+        return url
+
     def date(self, values: dict[str, Any], key: str, tz: tzinfo) -> datetime | None:
         try:
             return parse_date(values[key], tz)
@@ -142,7 +191,7 @@ class _Check:
         draft = self.boolean(values, "draft")
         summary = self.text(values, "summary")
         author = self.author(values.get("author"))
-        image = self.text(values, "image")
+        image = self.image(values, config)
         slug = self.text(values, "slug")
         extra = {}
         for key, value in values.items():
@@ -193,9 +242,7 @@ class _Check:
             if absent(name) or isinstance(name, (dict, list)):
                 self.fail("source", f"`source` needs a `name` — {how}")
                 return None, None
-            if not absent(url) and not re.match(r"^https?://\S+$", str(url).strip()):
-                self.fail("source", f"`source.url` must be an http(s) URL, found `{url}`")
-            return str(name).strip(), None if absent(url) else str(url).strip()
+            return str(name).strip(), None if absent(url) else self.url("source", "source.url", url)
         if isinstance(value, (list, bool)):
             self.fail("source", f"`source` must be text or a mapping — {how}")
             return None, None
@@ -214,6 +261,8 @@ class _Check:
                     )
                 elif key in ("lat", "lon"):
                     place[key] = self.coordinate(key, item)
+                elif isinstance(item, (dict, list)):
+                    self.fail("location", f"`location.{key}` must be text, found {describe(item)}")
                 elif not absent(item):
                     place[key] = plain_text(str(item))
             if not any(place.get(k) for k in ("name", "city", "region", "country")):

@@ -7,6 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import markdown
+import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
@@ -14,6 +15,35 @@ from .config import MarkdownConfig
 from .inline import skip_impossible_patterns
 from .urls import is_external, relative_url
 
+# what Python-Markdown and its usual extensions produce (tables, footnotes, toc, attr_list), plus
+# inline and media tags curators paste; no script, style, iframe, object, form or event handler
+SAFE_TAGS = {
+    "a", "abbr", "audio", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd",
+    "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4",
+    "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "picture", "pre", "q", "s",
+    "samp", "small", "source", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td",
+    "tfoot", "th", "thead", "time", "tr", "track", "u", "ul", "var", "video",
+}  # fmt: skip
+SAFE_ATTRIBUTES = {
+    "*": {"id", "class", "title", "lang", "dir"},
+    "a": {"href", "name", "rel"},
+    "img": {"src", "alt", "width", "height", "loading", "srcset", "sizes"},
+    "source": {"src", "srcset", "type", "media", "sizes"},
+    "audio": {"src", "controls", "preload"},
+    "video": {"src", "controls", "poster", "width", "height", "preload"},
+    "track": {"src", "kind", "srclang", "label"},
+    "td": {"align", "colspan", "rowspan", "style"},  # the tables extension aligns with `style`
+    "th": {"align", "colspan", "rowspan", "scope", "style"},
+    "ol": {"start", "reversed", "type"},
+    "li": {"value"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+    "del": {"cite", "datetime"},
+    "ins": {"cite", "datetime"},
+    "time": {"datetime"},
+    "details": {"open"},
+}
+SAFE_SCHEMES = {"http", "https", "mailto"}  # and paths in the site, which have no scheme
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -47,12 +77,21 @@ class MarkdownRenderer:
         )
         skip_impossible_patterns(self._md)
         self._links: _RelativeLinks = self._md.treeprocessors["digest-relative-links"]
+        self._sanitize = config.sanitize
 
     def render(self, text: str, page_url: str) -> str:
         """The body's HTML as seen from the page at `page_url`."""
         self._md.reset()
         self._links.page_url = page_url
-        return self._md.convert(text)
+        body = self._md.convert(text)
+        return sanitized(body) if self._sanitize else body
+
+
+def sanitized(body: str) -> str:
+    """The body with only the HTML Markdown makes and common safe tags: no scripts or event handlers."""
+    return nh3.clean(
+        body, tags=SAFE_TAGS, attributes=SAFE_ATTRIBUTES, url_schemes=SAFE_SCHEMES, link_rel=None
+    )
 
 
 def first_paragraph_text(body_html: str, limit: int = 280) -> str:

@@ -15,16 +15,19 @@ from typing import Any
 from . import frontmatter
 from .cache import Cache, Cached
 from .config import SiteConfig
+from .contentfile import read_content, unreadable
 from .dates import FILENAME_DATE
 from .errors import BuildError, BuildWarning, DigestError
-from .keys import Stat, file_stat, file_state
+from .keys import FileState, Stat, file_stat, file_state
 from .markup import MarkdownRenderer, first_paragraph_text, word_count
 from .model import Article, Location, Source, Tag
 from .parallel import start_forked_worker
 from .urls import article_url, is_external, slugify
+from .walk import walk
 
 Progress = Callable[[str, int, int], None]
 PARALLEL_FROM = 64  # below this many files to parse, starting worker processes costs more than it saves
+UNREADABLE: Stat = (0, -1)  # no file has this stat: such a file is always read, and its error reported
 Listing = tuple[dict[str, Stat], list[Path]]  # a content folder's articles with their stat, other files
 
 
@@ -48,14 +51,18 @@ def content_files(config: SiteConfig) -> Listing:
     Both are sorted, so every build reads the files in the same order. Articles stay strings: at
     10,000 files, making Paths of the unchanged ones would cost more than finding them changed.
     """
-    skip = ignored(config.ignore).match
-    found: list[str] = []
-    for folder, folders, names in os.walk(config.content_path, followlinks=True):
-        folders[:] = [name for name in folders if not skip(name)]  # ignored folders are not even entered
-        found += [f"{folder}/{name}" for name in names if not skip(name)]
-    found.sort(key=lambda path: path.split("/"))
-    articles = {path: file_stat(path) for path in found if path.endswith(".md")}
-    return articles, [Path(path) for path in found if not path.endswith(".md")]
+    found = walk(str(config.content_path), str(config.root), ignored(config.ignore).match)
+    articles = {path: _stat(path) for path in found.files if path.endswith(".md")}
+    others = [path for path in found.files if not path.endswith(".md")]
+    return articles, [Path(path) for path in sorted([*others, *found.outside], key=lambda p: p.split("/"))]
+
+
+def _stat(path: str) -> Stat:
+    """A file's stat; one that cannot be stat'ed (a dangling link) is listed, and reading it says why."""
+    try:
+        return file_stat(path)
+    except OSError:
+        return UNREADABLE
 
 
 def relisted(config: SiteConfig, known: Listing, changed: Iterable[str]) -> Listing | None:
@@ -72,7 +79,7 @@ def relisted(config: SiteConfig, known: Listing, changed: Iterable[str]) -> List
         if not path.startswith(root) or any(skip(name) for name in path[len(root) :].split("/")):
             continue  # outside the content folder (templates, static files), or ignored
         try:
-            found = os.stat(path)  # noqa: PTH116 (paths stay strings, as in content_files)
+            found = os.lstat(path)  # links are left to the walk, which knows where they may lead
         except OSError:
             if articles.pop(path, None) is not None or path in others:
                 others.discard(path)
@@ -81,7 +88,7 @@ def relisted(config: SiteConfig, known: Listing, changed: Iterable[str]) -> List
                 return None  # a folder went
             continue
         if not S_ISREG(found.st_mode):
-            return None  # a folder came (its files are not all reported), or something stranger
+            return None  # a folder came (its files are not all reported), a link, or something stranger
         added = added or (path not in articles and path not in others)
         if path.endswith(".md"):
             articles[path] = found.st_mtime_ns, found.st_size
@@ -114,8 +121,8 @@ def read_articles(
         cached = cache.articles.get(key)
         if cached and (cached.state.mtime_ns, cached.state.size) == stat:
             results[key] = cached
-        elif cached and (state := file_state(Path(key))).sha == cached.state.sha:  # touched, not changed
-            results[key] = Cached(state, cached.article, cached.warnings)
+        elif cached and (state := _state(Path(key))) and state.sha == cached.state.sha:
+            results[key] = Cached(state, cached.article, cached.warnings)  # touched, not changed
         else:
             todo.append(Path(key))
     for number, (path, result) in enumerate(_parse_all(config, todo), 1):
@@ -136,6 +143,14 @@ def read_articles(
         reading.articles.append(result.article)
         reading.warnings.extend(result.warnings)
     return reading
+
+
+def _state(path: Path) -> FileState | None:
+    """A file's stat and hash, or None when it cannot be read (parsing it then reports why)."""
+    try:
+        return file_state(path)
+    except OSError:
+        return None
 
 
 def _parse_all(config: SiteConfig, paths: list[Path]) -> Iterator[tuple[Path, Cached | list[DigestError]]]:
@@ -170,7 +185,7 @@ def _parse_one(path: Path) -> Cached | list[DigestError]:
     shown = path.relative_to(config.root) if path.is_relative_to(config.root) else path
     warnings: list[BuildWarning] = []
     try:
-        data = path.read_bytes()
+        data = read_content(path, shown, config.markdown.max_size)
         state = file_state(path, data)
         article = read_article(data, path, shown, config, renderer, warnings)
         return Cached(state, replace(article, digest=state.sha), warnings)
@@ -178,6 +193,8 @@ def _parse_one(path: Path) -> Cached | list[DigestError]:
         return [error]
     except BuildError as failed:
         return failed.errors
+    except OSError as error:
+        return [unreadable(path, shown, error)]
 
 
 def read_article(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from conftest import IN_CI, ROOT
@@ -33,6 +34,7 @@ def test_corpus_builds_and_reports_only_its_bad_files(name, tmp_path, capsys, mo
         pytest.skip(f"{corpus} is not here")
     site_yml = (ROOT / "tests/corpora" / f"{name}.yml").read_text()
     (tmp_path / "site.yml").write_text(site_yml + f"content_dir: {corpus}\n")
+    _stand_in_images(corpus, tmp_path / "static")
     monkeypatch.chdir(tmp_path)
     status = main(["build"])
     out, err = capsys.readouterr()
@@ -52,3 +54,13 @@ def test_corpus_builds_and_reports_only_its_bad_files(name, tmp_path, capsys, mo
         built = int(re.search(r"built (\d+) articles", out).group(1))
         assert built > 300
         assert (tmp_path / "public/index.html").is_file()
+
+
+def _stand_in_images(corpus: Path, static: Path) -> None:
+    """The corpora were captured without the sites' image folders: an empty file stands in for each
+    local `image:`, so the build reports the genuinely broken files, not every missing picture."""
+    for path in corpus.rglob("*.md"):
+        for found in re.finditer(r"^image:\s*['\"]?/?([^'\"\s]+)", path.read_text(errors="replace"), re.M):
+            if "://" not in found.group(1):
+                (static / found.group(1)).parent.mkdir(parents=True, exist_ok=True)
+                (static / found.group(1)).touch()

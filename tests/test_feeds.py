@@ -77,6 +77,7 @@ def _files(count: int = 25) -> dict[str, str | bytes]:
         summary="'Prices < costs & more'",
         body=SPECIAL_BODY,
     )
+    files["content/images/map.svg"] = "<svg xmlns='http://www.w3.org/2000/svg'/>"
     return files
 
 
