@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 import gc
+import signal
 import sys
+import threading
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
@@ -93,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "serve":
             return _serve(args)
-        return _build(args)
+        with _stopped_by_sigterm():
+            return _build(args)
     except BuildError as failed:
         for error in failed.errors:
             print(_shown(error), file=sys.stderr)
@@ -106,7 +111,31 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; the previous output is unchanged", file=sys.stderr)
         return 130
+    except Terminated:
+        print("stopped (SIGTERM); the previous output is unchanged", file=sys.stderr)
+        return 128 + signal.SIGTERM
     return 1
+
+
+class Terminated(BaseException):
+    """SIGTERM during a build: like Ctrl-C, not an error, so `except Exception` never swallows it."""
+
+
+@contextmanager
+def _stopped_by_sigterm() -> Iterator[None]:
+    """Turn SIGTERM into `Terminated` where the build is, so it rolls back and cleans up as on a failure."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
 
 
 def _build(args: argparse.Namespace) -> int:
