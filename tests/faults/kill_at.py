@@ -1,6 +1,7 @@
 """Run `digest` and kill it with a real signal just before its Nth file-changing operation.
 
 Usage: python kill_at.py N SIGNAL digest-arguments...   (N = 0: run to the end and count)
+       python kill_at.py EVENT@K SIGNAL digest-arguments...   (before the Kth operation named EVENT…)
 
 An audit hook (`sys.addaudithook`) sees every file the process opens for writing, renames, links,
 removes or creates, and the look-up of renameat2 just before two folders are exchanged. With
@@ -48,15 +49,17 @@ def _name(args: tuple) -> str:
     return Path(os.fsdecode(first)).name if isinstance(first, (str, bytes, os.PathLike)) else ""
 
 
-def run(limit: int, sig: signal.Signals, argv: list[str]) -> int:
+def run(point: str, sig: signal.Signals, argv: list[str]) -> int:
     seen: list[str] = []
     pid = os.getpid()
+    named, _, nth = point.rpartition("@")
+    limit = int(nth)
 
     def hook(event: str, args: tuple) -> None:
         if os.getpid() != pid or not _changes(event, args):
             return
         seen.append(f"{event} {_name(args)}")
-        if len(seen) == limit:
+        if len([e for e in seen if e.startswith(named)] if named else seen) == limit:
             os.kill(pid, sig)
 
     sys.addaudithook(hook)
@@ -70,4 +73,4 @@ def run(limit: int, sig: signal.Signals, argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(run(int(sys.argv[1]), signal.Signals[sys.argv[2]], sys.argv[3:]))
+    sys.exit(run(sys.argv[1], signal.Signals[sys.argv[2]], sys.argv[3:]))
