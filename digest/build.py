@@ -19,7 +19,7 @@ from .model import LeftOut, Output, Report
 from .pages import plan_site
 from .parallel import run_tasks
 from .read import Listing, Progress, content_files, read_articles
-from .record import RECORD, read_record
+from .record import RECORD
 from .render import make_environment, page_work, theme_dirs
 from .site import build_site
 from .sitemap import render_sitemap
@@ -164,7 +164,7 @@ def check_destination(config: SiteConfig, destination: Path) -> None:
                 None,
                 f"output folder {destination} would replace {folder} — choose another `output_dir`",
             )
-    if destination.is_dir() and read_record(destination) is None and any(destination.iterdir()):
+    if destination.is_dir() and not (destination / RECORD).is_file() and any(destination.iterdir()):
         raise DigestError(
             destination,
             None,

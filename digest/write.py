@@ -85,7 +85,7 @@ def write_site(
     their bytes are staged here. `kept` are the pages whose file is known to be as `previous` says.
     """
     destination = staging.destination
-    ours = read_record(destination) or frozenset()
+    ours = _files_of_ours(destination)
     stats: dict[str, FileStat] = {}
     changed: set[str] = set()
     copied: dict[str, tuple[str, int, int]] = {}
@@ -120,6 +120,19 @@ def write_site(
         stats[path] = previous.stats[path] if known else stat_key(f"{destination}/{path}")  # type: ignore[assignment]
     manifest = Manifest(str(destination), pages, copied, {p: s for p, s in stats.items() if s})
     return len(changed - {RECORD}), manifest
+
+
+def _files_of_ours(destination: Path) -> frozenset[str]:
+    """The files the last build wrote into `destination`: none in a new or empty folder."""
+    ours = read_record(destination)
+    if ours is None and (destination / RECORD).exists():
+        raise DigestError(
+            destination / RECORD,
+            None,
+            "damaged, so digest cannot tell its files from yours — move your own files out of the "
+            "output folder, empty it, and build again",
+        )
+    return ours or frozenset()
 
 
 def _intact(destination: Path, relative: str, known: FileStat | None) -> bool:

@@ -200,3 +200,14 @@ def test_an_output_folder_that_is_a_mount_point_builds_and_recovers(tmp_path, ki
         assert (tmp_path / "elsewhere/index.html").is_file() and not (site / "public/index.html").exists()
     expected = {path: data.hex() for path, data in _from_scratch(site, tmp_path).items()}
     assert built == expected  # no staging or journal folder left inside, nothing stale
+
+
+def test_a_damaged_record_stops_the_build_with_the_way_out(site):
+    (site / "public" / RECORD).write_text("digest output record 1\n[")
+    (site / "content/story-2.md").unlink()
+    before = _tree(site / "public")
+    with pytest.raises(DigestError) as refused:
+        build(load_config(site / "site.yml"))
+    assert refused.value.path == site / "public" / RECORD
+    assert refused.value.message.startswith("damaged, so digest cannot tell its files from yours — ")
+    assert _tree(site / "public") == before
