@@ -211,3 +211,14 @@ def test_a_damaged_record_stops_the_build_with_the_way_out(site):
     assert refused.value.path == site / "public" / RECORD
     assert refused.value.message.startswith("damaged, so digest cannot tell its files from yours — ")
     assert _tree(site / "public") == before
+
+
+def test_a_kill_between_two_renames_leaves_the_old_folder_which_the_next_build_puts_back(site):
+    """Where folders cannot be exchanged, the switch is two renames; between them only `.old-` is left."""
+    before = _tree(site / "public")
+    (site / "public").rename(site / ".public.old-k1ll3d")
+    (site / ".public.new-k1ll3d").mkdir()  # the new folder, half made
+    (site / ".public.backup-2024").mkdir()  # someone's folder with a similar name
+    build(load_config(site / "site.yml"))
+    assert _tree(site / "public") == before
+    assert sorted(p.name for p in site.iterdir() if p.name.startswith(".public")) == [".public.backup-2024"]
