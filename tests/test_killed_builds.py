@@ -96,15 +96,18 @@ def restore(saved: Path, site: Path) -> None:
 
 
 def kill_points(events: list[str]) -> list[int]:
-    """Just before and just after each folder switch and journal commit, and a spread of the rest."""
+    """Just before and just after each folder switch and journal commit, the first, middle and last
+    hard link (a journal's backups, or the new folder's unchanged files), and a spread of the rest."""
     switches = [
         i
         for i, e in enumerate(events, 1)
         if e.startswith("ctypes.dlsym") or e.startswith(("os.rename .public.", "os.rename log"))
     ]
+    links = [i for i, e in enumerate(events, 1) if e.startswith("os.link")]  # journal backups, or assembly
     spread = [round(len(events) * k / SPREAD) for k in range(1, SPREAD)]
     ends = [len(events)]  # the no-op snapshot is saved last
-    return sorted({*switches, *(i + 1 for i in switches), *spread, *ends} & set(range(1, len(events) + 1)))
+    picked = {*switches, *(i + 1 for i in switches), *links[:1], *links[len(links) // 2 :][:1], *links[-1:]}
+    return sorted({*picked, *spread, *ends} & set(range(1, len(events) + 1)))
 
 
 def leftovers(site: Path) -> list[str]:
