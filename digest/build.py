@@ -21,10 +21,12 @@ from .model import LeftOut, Output, Report
 from .pages import plan_site
 from .parallel import run_tasks
 from .read import Listing, Progress, content_files, read_articles
+from .record import RECORD
 from .render import make_environment, page_work, theme_dirs
 from .site import build_site
 from .sitemap import render_sitemap
 from .snapshot import Snapshot, present_in
+from .switch import recover
 from .walk import leads_outside, walk
 from .write import Staging, write_site
 
@@ -48,6 +50,7 @@ def build(
     """
     started = time.perf_counter()
     destination = (output or config.output_path).resolve()
+    recover(destination)  # what a killed build left: undone or finished before anything is read
     check_destination(config, destination)
     env = make_environment(config)
     articles, others = listing or content_files(config)
@@ -77,14 +80,14 @@ def build(
         page_jobs, feed_jobs = page_work(config, env, pages, kept), feed_work(config, site, kept)
         todo = [*feed_jobs.todo, *page_jobs.todo]  # feeds first: the slowest renders, spread over the workers
         cache.save()  # before the write-out: a cache that cannot be saved leaves the output as it was
-        with Staging(destination, previous) as staging:
+        with Staging(destination) as staging:
             outputs = chain(
                 page_jobs.kept,
                 feed_jobs.kept,
                 _counted(run_tasks(todo, staging.stage), len(todo), progress),
                 [out for out in render_sitemap(config, pages) if out.path not in replaced],
             )
-            written, manifest = write_site(outputs, copies, staging, previous)
+            written, manifest = write_site(outputs, copies, staging, previous, kept)
     except BaseException:
         cache.save()  # what did parse need not be parsed again after the fix (and a shard writer is reaped)
         raise
@@ -100,19 +103,22 @@ def build(
     )
     pending = [*site.left_out, *(a for a in site.articles if a.scheduled)]  # these change as time passes
     due = min((a.date for a in pending), default=None)
-    Snapshot(key, due and due.isoformat(), report, tuple(sorted(manifest.paths()))).save(config, destination)
+    outputs = tuple(sorted(manifest.stats.items()))
+    Snapshot(key, due and due.isoformat(), report, outputs).save(config, destination)
     return report
 
 
 def _unchanged(config: SiteConfig, destination: Path, key: str, now: datetime, intact: bool) -> Report | None:
-    """The last build's report when no input changed, no article fell due and no output went missing."""
+    """The last build's report when no input changed, no article fell due and no output was touched."""
     snapshot = Snapshot.load(config, destination, key)
     if snapshot is None:
         return None
     if snapshot.due is not None and datetime.fromisoformat(snapshot.due) <= now:
         return None
-    if not intact and not all(map(present_in(destination), snapshot.outputs)):
-        return None
+    if not intact:
+        present = present_in(destination)
+        if not all(present(path, stat) for path, stat in snapshot.outputs):
+            return None
     return replace(snapshot.report, written=0)
 
 
@@ -133,13 +139,13 @@ def _counted(outputs: Iterator[Output], total: int, progress: Progress | None) -
 
 
 def _kept_pages(manifest: Manifest, destination: Path, intact: bool) -> dict[str, str]:
-    """Fingerprints of pages the last build wrote here and that are still on disk."""
+    """Fingerprints of pages the last build wrote here and that are on disk as it wrote them."""
     if manifest.destination != str(destination):
         return {}
     if intact:
         return manifest.pages
-    present = present_in(destination)
-    return {path: key for path, key in manifest.pages.items() if present(path)}
+    present, stats = present_in(destination), manifest.stats
+    return {path: key for path, key in manifest.pages.items() if present(path, stats.get(path))}
 
 
 def build_now() -> datetime:
@@ -188,15 +194,10 @@ def check_destination(config: SiteConfig, destination: Path) -> None:
     """Refuse an output folder that would replace the site itself or anything it reads from."""
     if reason := output_clash(config, destination):
         raise DigestError(config.root / "site.yml", None, reason)
-    if destination.is_dir() and any(destination.iterdir()) and not _looks_built(destination):
+    if destination.is_dir() and not (destination / RECORD).is_file() and any(destination.iterdir()):
         raise DigestError(
             destination,
             None,
-            "this folder is not empty and was not made by digest, so it will not be replaced — "
-            "choose an empty or new output folder",
+            f"not made by digest (it holds no {RECORD}), so nothing in it will be replaced — "
+            "choose an empty or new folder, or remove its files",
         )
-
-
-def _looks_built(folder: Path) -> bool:
-    """A previous digest output has these; anything else may be someone's files."""
-    return all((folder / name).exists() for name in ("index.html", "404.html", "static"))

@@ -21,7 +21,7 @@ from .model import Compact, RelatedRecord, Site
 from .orphans import die_with_parent
 
 FOLDER = ".digest-cache"
-FORMAT = 6  # bump when the pickled shapes change
+FORMAT = 7  # bump when the pickled shapes change
 
 
 @dataclass(slots=True)
@@ -35,11 +35,13 @@ class Cached(Compact):
 
 @dataclass(slots=True)
 class Manifest:
-    """What the last successful build wrote into `destination`: page fingerprints and copied files."""
+    """What the last successful build wrote into `destination`: page fingerprints, copied files, and
+    each file's (size, mtime_ns, inode) when written, so a file changed since is never trusted."""
 
     destination: str = ""
     pages: dict[str, str] = field(default_factory=dict)
     copies: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    stats: dict[str, tuple[int, int, int]] = field(default_factory=dict)
 
     def paths(self) -> set[str]:
         return set(self.pages) | set(self.copies)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import gc
+import signal
 import sys
+import threading
 import traceback
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
@@ -116,7 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "serve":
             return _serve(args)
-        return _build(args)
+        with _stopped_by_sigterm():
+            return _build(args)
     except BuildError as failed:
         for error in failed.errors:
             print(_shown(error), file=sys.stderr)
@@ -128,6 +133,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; the previous output is unchanged", file=sys.stderr)
         return 130
+    except Terminated:
+        print("stopped (SIGTERM); the previous output is unchanged", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except OSError as error:  # a full disk, a read-only folder: the user's to fix, not a bug
         _traceback_if(args, error)
         _failed(explain(error, fallback=args.config.parent))
@@ -150,6 +158,27 @@ def _traceback_if(args: argparse.Namespace, error: BaseException) -> None:
     """The full traceback, for a bug report, only when asked for: one line says what to fix."""
     if args.debug or getattr(args, "verbose", False):
         traceback.print_exception(error)
+
+
+class Terminated(BaseException):
+    """SIGTERM during a build: like Ctrl-C, not an error, so `except Exception` never swallows it."""
+
+
+@contextmanager
+def _stopped_by_sigterm() -> Iterator[None]:
+    """Turn SIGTERM into `Terminated` where the build is, so it rolls back and cleans up as on a failure."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -7,8 +7,7 @@ settings, the report to print again, and the files to check are still there.
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +16,7 @@ from .cache import FOLDER, per_output, write_atomically
 from .config import SiteConfig
 from .errors import BuildWarning
 from .model import LeftOut, Report
+from .record import stat_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +31,7 @@ class Snapshot:
     key: str
     due: str | None
     report: Report
-    outputs: tuple[str, ...]  # every file the build wrote, relative to the output folder
+    outputs: tuple[tuple[str, Sequence[int]], ...]  # every file the build wrote and its `FileStat`
 
     @classmethod
     def load(cls, config: SiteConfig, destination: Path, key: str) -> Snapshot | None:
@@ -85,11 +85,12 @@ def _outputs_file(config: SiteConfig, destination: Path) -> Path:
     return per_output(config.root / FOLDER, "outputs", str(destination), ".json")
 
 
-def present_in(folder: Path) -> Callable[[str], bool]:
-    """Whether a file (relative to `folder`) is still there: a deleted output file means a rebuild.
+def present_in(folder: Path) -> Callable[[str, Sequence[int] | None], bool]:
+    """Whether a file (relative to `folder`) is there as written, with this `FileStat`: a file deleted,
+    edited, truncated or replaced since means a rebuild, never a page trusted because it exists.
 
     One stat per file, on strings: several times faster than walking an output of one folder per
     page, or than making a Path of each.
     """
-    prefix, isfile = f"{folder}/", os.path.isfile
-    return lambda name: isfile(prefix + name)
+    prefix = f"{folder}/"
+    return lambda name, stat: stat is not None and stat_key(prefix + name) == tuple(stat)
