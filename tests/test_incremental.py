@@ -228,7 +228,9 @@ def _count_cache_reads(monkeypatch) -> list[Path]:
 
     reads: list[Path] = []
     real = digest.cache._read
-    monkeypatch.setattr(digest.cache, "_read", lambda path: reads.append(path) or real(path))
+    monkeypatch.setattr(
+        digest.cache, "_read", lambda path, damaged: reads.append(path) or real(path, damaged)
+    )
     return reads
 
 
