@@ -18,7 +18,10 @@ import pytest
 from conftest import SITE_YML, article, write_files
 
 import digest.cache
-from digest.cache import FORMAT, read_checked, write_checked
+from digest.build import build
+from digest.cache import FORMAT, damage_note, read_checked, write_checked
+from digest.config import load_config
+from digest.preview import Preview
 
 TOOL = Path(__file__).parent / "no_cache_reads.py"
 TAGS = ["Energy", "Markets", "Climate", "Trade", "Europe", "Water", "Grain"]
@@ -206,3 +209,30 @@ def test_checked_files_round_trip_and_any_change_is_damage(tmp_path):
     damaged.clear()
     assert read_checked(path / "inside", damaged) is None and damaged == {path}  # a file as a folder
     assert not list(tmp_path.glob("*.tmp"))  # the temporary file was renamed into place
+
+
+def test_the_note_counts_the_files_and_names_the_first_three(tmp_path):
+    folder = tmp_path / ".digest-cache"
+    (one,) = damage_note(tmp_path, {folder / "build.pickle"})
+    assert str(one) == (
+        f"{folder.as_posix()}: the build cache was damaged (1 file: build.pickle) and is ignored; "
+        "this build rewrites it — nothing to fix"
+    )
+    names = ["articles-003.pickle", "build.pickle", "templates/ab.cache", "manifest-1.pickle", "zz.json"]
+    (many,) = damage_note(tmp_path, {folder / name for name in names} | {folder})
+    assert "(6 files: a file in its place, articles-003.pickle, build.pickle and 3 more)" in many.message
+    assert damage_note(tmp_path, set()) == ()
+
+
+def test_the_preview_says_it_once_too(tmp_path):
+    """`digest serve` builds with the same cache: a damaged file is one line of its output."""
+    write_files(tmp_path, {"site.yml": SITE_YML, **{f"content/story-{n}.md": _story(n) for n in range(1, 6)}})
+    build(load_config(tmp_path / "site.yml"))
+    shard = _largest(tmp_path, "articles-*.pickle")
+    shard.write_bytes(flip(shard.read_bytes()))
+    said: list[str] = []
+    preview = Preview(tmp_path / "site.yml", {"base_url": "http://127.0.0.1:1/"}, False, False, said.append)
+    assert preview.rebuild() is not None
+    assert len(said) == 1 and said[0].startswith("note: ") and shard.name in said[0], said
+    said.clear()
+    assert preview.rebuild() is not None and said == []
