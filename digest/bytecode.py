@@ -7,7 +7,8 @@ from pathlib import Path
 import jinja2
 from jinja2.bccache import Bucket
 
-from .cache import FOLDER, cache_folder, make_folder, read_checked, write_checked
+from .cache import FOLDER, cache_folder, make_folder
+from .checked import read_checked, write_checked
 
 
 class CheckedBytecodeCache(jinja2.BytecodeCache):

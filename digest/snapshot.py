@@ -15,7 +15,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .cache import FOLDER, cache_folder, per_output, read_checked, write_checked
+from .cache import FOLDER, cache_folder, per_output
+from .checked import read_checked, write_checked
 from .config import SiteConfig
 from .errors import BuildWarning
 from .model import LeftOut, Report

@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 from conftest import SITE_YML, article, write_files
 
-import digest.cache
+import digest.checked
 from digest.build import build
-from digest.cache import FORMAT, damage_note, read_checked, write_checked
+from digest.cache import damage_note
+from digest.checked import FORMAT, read_checked, write_checked
 from digest.config import load_config
 from digest.preview import Preview
 
@@ -165,7 +166,7 @@ def test_a_cache_from_before_checksums_is_damage_and_one_of_another_format_is_st
     old.write_bytes(read_checked(old, set()))  # type: ignore[arg-type]
     _assert_rebuilt_as_clean(site, built[2], [old.name])
     payloads = {file: bytes(read_checked(file, set()) or b"") for file in _cache_files(site)}
-    monkeypatch.setattr(digest.cache, "FORMAT", FORMAT + 1)  # as the next digest would write them
+    monkeypatch.setattr(digest.checked, "FORMAT", FORMAT + 1)  # as the next digest would write them
     for file, payload in payloads.items():
         write_checked(file, payload)
     monkeypatch.undo()
@@ -175,6 +176,22 @@ def test_a_cache_from_before_checksums_is_damage_and_one_of_another_format_is_st
     (page,) = (site / "public").glob("*/*/story-7/index.html")
     assert "Yet another update." in page.read_text()
     assert read_checked(site / ".digest-cache/build.pickle", set()) is not None  # rewritten in this FORMAT
+
+
+def test_another_sites_cache_is_stale_not_trusted(site, built, tmp_path):
+    """Cache files that pass their check but were written for another site are not used, nor noted."""
+    other = tmp_path / "other"
+    write_files(
+        other, {"site.yml": SITE_YML, **{f"content/story-{n}.md": _story(n + 3) for n in range(1, 81)}}
+    )
+    build(load_config(other / "site.yml"))
+    for file in _cache_files(other):
+        if (site / ".digest-cache" / file.relative_to(other / ".digest-cache")).exists():
+            shutil.copy(file, site / ".digest-cache" / file.relative_to(other / ".digest-cache"))
+    _edit(site, "A late update.")
+    result = _digest(site)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    assert _tree(site / "public") == built[2]
 
 
 def test_clean_reads_nothing_from_a_damaged_cache(site, built):

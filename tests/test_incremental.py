@@ -227,9 +227,9 @@ def _count_cache_reads(monkeypatch) -> list[Path]:
     import digest.cache
 
     reads: list[Path] = []
-    real = digest.cache._read
+    real = digest.cache.read_checked
     monkeypatch.setattr(
-        digest.cache, "_read", lambda path, damaged: reads.append(path) or real(path, damaged)
+        digest.cache, "read_checked", lambda path, damaged: reads.append(path) or real(path, damaged)
     )
     return reads
 
