@@ -61,7 +61,6 @@ class Cache:
 
     path: Path
     key: str
-    damaged: set[Path]  # files found damaged, shared with the rest of the build
     articles: dict[str, Cached] = field(default_factory=dict)
     manifests: dict[str, Manifest] = field(default_factory=dict)  # per output folder, read when asked for
     seen: dict[str, Stat | None] = field(default_factory=dict)  # each manifest file's stat when read/written
@@ -71,6 +70,7 @@ class Cache:
     dirty: set[int] = field(default_factory=set)  # article shards to rewrite
     related: RelatedRecord | None = None  # the last related-stories map
     writer: int | None = None  # a forked child writing article shards, waited for by save()
+    damaged: set[Path] = field(default_factory=set)  # files found damaged, shared with the whole build
 
     @classmethod
     def load(cls, config: SiteConfig, damaged: set[Path], *, clean: bool = False) -> Cache:
@@ -87,7 +87,7 @@ class Cache:
         path, key = config.root / FOLDER / "build.pickle", settings_key(replace(config, base_url=""))
         saved, kept = _SAVED.pop(path, ((), None))
         if clean:
-            return cls(path, key, damaged, dirty=set(range(SHARDS)), clean=True)
+            return cls(path, key, dirty=set(range(SHARDS)), clean=True, damaged=damaged)
         stamp = _stamp(path)
         if kept is not None and kept.key == key:
             kept._drop_stale_manifests()
@@ -96,7 +96,7 @@ class Cache:
         if kept is not None and stamp == saved:
             return kept
         same = [i < len(saved) and stamp[i] == saved[i] for i in range(SHARDS + 1)]  # [0] is build.pickle
-        cache = cls(path, key, damaged)
+        cache = cls(path, key, damaged=damaged)
         if kept is not None:
             cache.manifests, cache.seen = kept.manifests, kept.seen
         if same[0] and kept is not None:
