@@ -12,8 +12,6 @@ import os
 import pickle
 import threading
 import zlib
-from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -105,11 +103,10 @@ class Cache:
             cache.related = stored["related"]
         if kept is not None and any(same[1:]):
             cache.articles.update((p, e) for p, e in kept.articles.items() if same[1 + shard_of(p)])
-        shards = [shard for shard in range(SHARDS) if not same[1 + shard]]
-        for shard, payload in zip(
-            shards, _read_ahead([cache._shard(s) for s in shards], damaged), strict=True
-        ):
-            if stored := cache._stored(payload):
+        for shard in range(SHARDS):
+            if same[1 + shard]:
+                continue
+            if stored := cache._stored(read_checked(cache._shard(shard), damaged)):
                 cache.articles.update(stored["articles"])
             else:
                 cache.dirty.add(shard)
@@ -237,22 +234,6 @@ def cache_folder(root: Path) -> Path:
     if not ignore.exists():
         ignore.write_text("# digest's build cache: safe to delete\n*\n")
     return folder
-
-
-def _read_ahead(files: list[Path], damaged: set[Path]) -> Iterator[memoryview | None]:
-    """`read_checked` of each file, the next one read and checked in a thread while this one is used.
-
-    Reading and hashing release the GIL, so they hide behind unpickling: 64 MB at 10,000 stories.
-    """
-    with ThreadPoolExecutor(1) as pool:
-        waiting: Future[memoryview | None] | None = None
-        for file in files:
-            ahead = pool.submit(read_checked, file, damaged)
-            if waiting is not None:
-                yield waiting.result()
-            waiting = ahead
-        if waiting is not None:
-            yield waiting.result()
 
 
 def _write(path: Path, data: Any) -> None:
