@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from itertools import chain
 from pathlib import Path
 
-from .cache import Cache, Manifest
+from .cache import Cache, Manifest, damage_note
 from .collisions import REPLACEABLE, path_collisions
 from .config import SiteConfig
 from .errors import BuildError, BuildWarning, DigestError
@@ -52,16 +52,17 @@ def build(
     destination = (output or config.output_path).resolve()
     recover(destination)  # what a killed build left: undone or finished before anything is read
     check_destination(config, destination)
-    env = make_environment(config)
+    damaged: set[Path] = set()  # cache files found damaged, reported once
+    env = make_environment(config, damaged, clean=clean)
     articles, others = listing or content_files(config)
     skipped: list[BuildWarning] = []
     copies = static_files(config, others, skipped)
     now = build_now()
     inputs = articles | {str(source): file_stat(source) for source, _ in copies}
     key = inputs_key(env.globals["theme_key"], f"{drafts} {future}", inputs)
-    if not clean and (report := _unchanged(config, destination, key, now, output_intact)):
-        return replace(report, seconds=time.perf_counter() - started)
-    cache = Cache.load(config, clean=clean)
+    if not clean and (report := _unchanged(config, destination, key, now, output_intact, damaged)):
+        return replace(report, seconds=time.perf_counter() - started, notes=damage_note(config.root, damaged))
+    cache = Cache.load(config, damaged, clean=clean)
     reading = read_articles(config, progress, cache, articles)
     cache.save_articles_soon()
     try:
@@ -100,6 +101,7 @@ def build(
         seconds=time.perf_counter() - started,
         left_out=tuple(LeftOut(a.path, a.title, a.date) for a in site.left_out),
         warnings=(*_empty_content(config, articles), *reading.warnings, *skipped, *site.warnings),
+        notes=damage_note(config.root, damaged),
     )
     pending = [*site.left_out, *(a for a in site.articles if a.scheduled)]  # these change as time passes
     due = min((a.date for a in pending), default=None)
@@ -108,9 +110,11 @@ def build(
     return report
 
 
-def _unchanged(config: SiteConfig, destination: Path, key: str, now: datetime, intact: bool) -> Report | None:
+def _unchanged(
+    config: SiteConfig, destination: Path, key: str, now: datetime, intact: bool, damaged: set[Path]
+) -> Report | None:
     """The last build's report when no input changed, no article fell due and no output was touched."""
-    snapshot = Snapshot.load(config, destination, key)
+    snapshot = Snapshot.load(config, destination, key, damaged)
     if snapshot is None:
         return None
     if snapshot.due is not None and datetime.fromisoformat(snapshot.due) <= now:

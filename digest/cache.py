@@ -1,7 +1,8 @@
 """The build cache (.digest-cache/): what was read and written last time, so unchanged work is skipped.
 
-Everything here is an optimisation: a missing, stale or corrupt cache is ignored, never trusted, and
-deleting the folder only makes the next build a cold one.
+Everything here is an optimisation: a missing, stale or damaged cache is ignored, never trusted, and
+deleting the folder only makes the next build a cold one. Every file starts with a checksum of its
+bytes, checked before pickle, marshal or json sees them: damaged bytes can crash the interpreter.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .checked import read_checked, write_checked
 from .config import SiteConfig
+from .errors import BuildWarning
 from .keys import FileState, Stat, settings_key, stat_if_present
 from .model import Compact, RelatedRecord, Site
 from .orphans import die_with_parent
 
 FOLDER = ".digest-cache"
-FORMAT = 7  # bump when the pickled shapes change
 
 
 @dataclass(slots=True)
@@ -69,10 +71,13 @@ class Cache:
     dirty: set[int] = field(default_factory=set)  # article shards to rewrite
     related: RelatedRecord | None = None  # the last related-stories map
     writer: int | None = None  # a forked child writing article shards, waited for by save()
+    damaged: set[Path] = field(default_factory=set)  # files found damaged, shared with the whole build
 
     @classmethod
-    def load(cls, config: SiteConfig, *, clean: bool = False) -> Cache:
-        """The site's cache, or an empty one when asked to, or when it is missing, stale or unreadable.
+    def load(cls, config: SiteConfig, damaged: set[Path], *, clean: bool = False) -> Cache:
+        """The site's cache, or an empty one when asked to, or when it is missing, stale or damaged.
+
+        Damaged files are added to `damaged`, for the build to say so once; `clean` reads nothing.
 
         In a long-running process (the preview) the cache this process last saved is taken back from
         memory, file by file: only the files another process (`digest build`) has written since are
@@ -83,7 +88,7 @@ class Cache:
         path, key = config.root / FOLDER / "build.pickle", settings_key(replace(config, base_url=""))
         saved, kept = _SAVED.pop(path, ((), None))
         if clean:
-            return cls(path, key, dirty=set(range(SHARDS)), clean=True)
+            return cls(path, key, dirty=set(range(SHARDS)), clean=True, damaged=damaged)
         stamp = _stamp(path)
         if kept is not None and kept.key == key:
             kept._drop_stale_manifests()
@@ -92,28 +97,21 @@ class Cache:
         if kept is not None and stamp == saved:
             return kept
         same = [i < len(saved) and stamp[i] == saved[i] for i in range(SHARDS + 1)]  # [0] is build.pickle
-        cache = cls(path, key)
+        cache = cls(path, key, damaged=damaged)
         if kept is not None:
             cache.manifests, cache.seen = kept.manifests, kept.seen
         if same[0] and kept is not None:
             cache.related = kept.related
-        else:
-            try:
-                stored = _read(cache.path)
-                if stored["format"] == FORMAT and stored["key"] == cache.key:
-                    cache.related = stored["related"]
-            except Exception:  # any damage at all means "no cache": rebuilding is always correct
-                pass
+        elif stored := cache._stored(read_checked(cache.path, damaged)):
+            cache.related = stored["related"]
         if kept is not None and any(same[1:]):
             cache.articles.update((p, e) for p, e in kept.articles.items() if same[1 + shard_of(p)])
         for shard in range(SHARDS):
             if same[1 + shard]:
                 continue
-            try:
-                stored = _read(cache._shard(shard))
-                if stored["format"] == FORMAT and stored["key"] == cache.key:
-                    cache.articles.update(stored["articles"])
-            except Exception:
+            if stored := cache._stored(read_checked(cache._shard(shard), damaged)):
+                cache.articles.update(stored["articles"])
+            else:
                 cache.dirty.add(shard)
         return cache
 
@@ -123,12 +121,8 @@ class Cache:
         if name not in self.manifests and not self.clean:
             file = self._manifest_path(name)
             self.seen[name] = stat_if_present(file)
-            try:
-                stored = _read(file)
-                if stored["format"] == FORMAT and stored["key"] == self.key:
-                    self.manifests[name] = stored["manifest"]
-            except Exception:
-                pass
+            if stored := self._stored(read_checked(file, self.damaged)):
+                self.manifests[name] = stored["manifest"]
         return self.manifests.get(name, Manifest())
 
     def record(self, destination: Path, manifest: Manifest) -> None:
@@ -136,6 +130,14 @@ class Cache:
         if self.manifests.get(str(destination)) != manifest:
             self.manifests[str(destination)] = manifest
             self.unsaved.add(str(destination))
+
+    def _stored(self, payload: memoryview | None) -> dict[str, Any] | None:
+        """A checked file's contents if they were written for this site's settings."""
+        try:
+            stored = None if payload is None else pickle.loads(payload)
+            return stored if stored is not None and stored["key"] == self.key else None
+        except Exception:  # checked, yet not what this digest pickles: stale, so rebuilt
+            return None
 
     def _drop_stale_manifests(self) -> None:
         """Forget the manifests in memory whose file another process has written since."""
@@ -189,11 +191,11 @@ class Cache:
             self._write_shards()
             for name in sorted(self.unsaved):
                 file = self._manifest_path(name)
-                _write(file, {"format": FORMAT, "key": self.key, "manifest": self.manifests[name]})
+                _write(file, {"key": self.key, "manifest": self.manifests[name]})
                 self.seen[name] = stat_if_present(file)
             self.unsaved.clear()
             if self.changed or not self.path.is_file():
-                _write(self.path, {"format": FORMAT, "key": self.key, "related": self.related})
+                _write(self.path, {"key": self.key, "related": self.related})
         self.changed = self.clean = False
         _SAVED[self.path] = (_stamp(self.path), self)
 
@@ -206,7 +208,7 @@ class Cache:
             if (shard := shard_of(path)) in entries:
                 entries[shard][path] = entry
         for shard in sorted(entries):
-            _write(self._shard(shard), {"format": FORMAT, "key": self.key, "articles": entries[shard]})
+            _write(self._shard(shard), {"key": self.key, "articles": entries[shard]})
         self.dirty.clear()
 
     def _shard(self, number: int) -> Path:
@@ -232,28 +234,37 @@ def shard_of(path: str) -> int:
 
 def cache_folder(root: Path) -> Path:
     """The site's .digest-cache/, made with a .gitignore inside so git never picks it up."""
-    folder = root / FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = make_folder(root / FOLDER)
     ignore = folder / ".gitignore"
     if not ignore.exists():
         ignore.write_text("# digest's build cache: safe to delete\n*\n")
     return folder
 
 
-def _read(path: Path) -> Any:
-    with path.open("rb") as handle:
-        return pickle.load(handle)
-
-
 def _write(path: Path, data: Any) -> None:
-    write_atomically(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    write_checked(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write through a temporary file and a rename: an interrupted write leaves the old file or none."""
-    temporary = path.with_suffix(".tmp")
-    temporary.write_bytes(data)
-    temporary.replace(path)
+def make_folder(folder: Path) -> Path:
+    """A folder of the cache, made where needed; a file in its way is not the cache, so it goes."""
+    if not folder.is_dir() and (folder.is_symlink() or folder.exists()):
+        folder.unlink(missing_ok=True)
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def damage_note(root: Path, damaged: set[Path]) -> tuple[BuildWarning, ...]:
+    """One line for a build however many cache files it found damaged: they are rebuilt, not trusted."""
+    if not damaged:
+        return ()
+    folder = root / FOLDER
+    names = sorted(
+        p.relative_to(folder).as_posix() if p != folder else "a file in its place" for p in damaged
+    )
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    count = f"{len(names)} files" if len(names) > 1 else "1 file"
+    message = f"the build cache was damaged ({count}: {shown}) and is ignored; this build rewrites it"
+    return (BuildWarning(folder, None, message + " — nothing to fix"),)
 
 
 def per_output(folder: Path, kind: str, destination: str, suffix: str) -> Path:

@@ -198,6 +198,8 @@ def _build(args: argparse.Namespace) -> int:
         print("\r\033[K", end="", file=sys.stderr)
     if not args.quiet:
         _print_warnings(report.warnings, verbose=args.verbose)
+        for note in report.notes:
+            print(f"note: {_shown(note)}", file=sys.stderr)
         _print_summary(report, args.output or config.output_path, verbose=args.verbose)
     return 0
 

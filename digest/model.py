@@ -242,3 +242,4 @@ class Report:
     seconds: float
     left_out: tuple[LeftOut, ...]
     warnings: tuple[BuildWarning, ...]
+    notes: tuple[BuildWarning, ...] = ()  # about the build itself, e.g. a damaged cache it rebuilt

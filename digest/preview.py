@@ -86,6 +86,8 @@ class Preview:
             self.intact = False
             self._failed([f"{self.config_path}: unexpected {type(exc).__name__}: {exc}"])
             return None
+        for note in report.notes:
+            self.say(f"note: {note}")
         if self.errors:
             self.say("fixed: the preview is up to date again")
         self.errors = []

@@ -13,7 +13,7 @@ from jinja2 import nodes
 from jinja2.ext import Extension
 from jinja2.parser import Parser
 
-from .cache import cache_folder
+from .bytecode import CheckedBytecodeCache
 from .config import SiteConfig
 from .errors import DigestError
 from .keys import fingerprint, settings_key, tree_key
@@ -74,15 +74,21 @@ class FragmentCache(Extension):
         return found
 
 
-def make_environment(config: SiteConfig) -> jinja2.Environment:
-    """Jinja2 with the loader chain site templates → theme → built-in, autoescaped and strict."""
+def make_environment(
+    config: SiteConfig, damaged: set[Path] | None = None, *, clean: bool = False
+) -> jinja2.Environment:
+    """Jinja2 with the loader chain site templates → theme → built-in, autoescaped and strict.
+
+    Compiled templates are checked first, the damaged ones added to `damaged`; `clean` reads none.
+    """
     loaders = [jinja2.FileSystemLoader(config.root / "templates")]
     loaders += [jinja2.FileSystemLoader(d / "templates") for d in theme_dirs(config)]
-    compiled = cache_folder(config.root) / "templates"  # compiling the templates costs ~0.2 s a build
-    compiled.mkdir(exist_ok=True)
+    compiled = CheckedBytecodeCache(config.root, read=not clean)
+    if not clean:
+        compiled.drop_damaged(set() if damaged is None else damaged)
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
-        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)),
+        bytecode_cache=compiled,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -1,7 +1,8 @@
 """The last build of each output folder in one small file: with nothing changed, it is the answer.
 
 A build with nothing to do reads this instead of the cache: a key over every input's stat and the
-settings, the report to print again, and the files to check are still there.
+settings, the report to print again, and the files to check are still there. Each output folder has
+files of its own, so saving one reads nothing.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from .cache import FOLDER, per_output, write_atomically
+from .cache import FOLDER, cache_folder, per_output
+from .checked import read_checked, write_checked
 from .config import SiteConfig
 from .errors import BuildWarning
 from .model import LeftOut, Report
@@ -34,11 +37,14 @@ class Snapshot:
     outputs: tuple[tuple[str, Sequence[int]], ...]  # every file the build wrote and its `FileStat`
 
     @classmethod
-    def load(cls, config: SiteConfig, destination: Path, key: str) -> Snapshot | None:
-        """The last build into `destination`, if it was made from inputs with this `key`."""
+    def load(cls, config: SiteConfig, destination: Path, key: str, damaged: set[Path]) -> Snapshot | None:
+        """The last build into `destination`, if it was made from inputs with this `key`.
+
+        Damaged files are added to `damaged`, and are then no shortcut.
+        """
         try:
-            stored = json.loads((config.root / FOLDER / "snapshots.json").read_text())[str(destination)]
-            if stored["key"] != key:
+            stored = _read_json(_file(config, "snapshot", destination), damaged)
+            if stored is None or stored["key"] != key:
                 return None
             data, when = stored["report"], datetime.fromisoformat
             report = Report(
@@ -49,21 +55,17 @@ class Snapshot:
                 left_out=tuple(LeftOut(Path(p), t, when(d)) for p, t, d in data["left_out"]),
                 warnings=tuple(BuildWarning(Path(p), line, message) for p, line, message in data["warnings"]),
             )
-            outputs = json.loads(_outputs_file(config, destination).read_text())
-            if outputs["key"] != key:  # written by a build that did not get to save snapshots.json
+            outputs = _read_json(_file(config, "outputs", destination), damaged)
+            if outputs is None or outputs["key"] != key:  # the build that wrote it did not get to the other
                 return None
             return cls(stored["key"], stored["due"], report, tuple(outputs["outputs"]))
-        except Exception:  # missing or damaged: just not a shortcut
+        except Exception:  # checked, yet not what this digest writes: just not a shortcut
             return None
 
     def save(self, config: SiteConfig, destination: Path) -> None:
-        path = config.root / FOLDER / "snapshots.json"
-        try:
-            stored = json.loads(path.read_text())
-        except Exception:
-            stored = {}
+        """Record this build of `destination`, reading nothing: a `--clean` build trusts no file."""
         report = self.report
-        stored[str(destination)] = {
+        stored = {
             "key": self.key,
             "due": self.due,
             "report": {
@@ -75,14 +77,20 @@ class Snapshot:
                 "warnings": [(str(w.path), w.line, w.message) for w in report.warnings],
             },
         }
-        path.parent.mkdir(parents=True, exist_ok=True)
+        cache_folder(config.root)
         outputs = {"key": self.key, "outputs": self.outputs}
-        write_atomically(_outputs_file(config, destination), json.dumps(outputs).encode())
-        write_atomically(path, json.dumps(stored).encode())
+        write_checked(_file(config, "outputs", destination), json.dumps(outputs).encode())
+        write_checked(_file(config, "snapshot", destination), json.dumps(stored).encode())
 
 
-def _outputs_file(config: SiteConfig, destination: Path) -> Path:
-    return per_output(config.root / FOLDER, "outputs", str(destination), ".json")
+def _file(config: SiteConfig, kind: str, destination: Path) -> Path:
+    """The snapshot, or the list of outputs, of one output folder: each has files of its own."""
+    return per_output(config.root / FOLDER, kind, str(destination), ".json")
+
+
+def _read_json(path: Path, damaged: set[Path]) -> Any:
+    payload = read_checked(path, damaged)
+    return None if payload is None else json.loads(bytes(payload))
 
 
 def present_in(folder: Path) -> Callable[[str, Sequence[int] | None], bool]:

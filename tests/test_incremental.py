@@ -227,8 +227,10 @@ def _count_cache_reads(monkeypatch) -> list[Path]:
     import digest.cache
 
     reads: list[Path] = []
-    real = digest.cache._read
-    monkeypatch.setattr(digest.cache, "_read", lambda path: reads.append(path) or real(path))
+    real = digest.cache.read_checked
+    monkeypatch.setattr(
+        digest.cache, "read_checked", lambda path, damaged: reads.append(path) or real(path, damaged)
+    )
     return reads
 
 
