@@ -233,8 +233,12 @@ def shard_of(path: str) -> int:
 
 
 def cache_folder(root: Path) -> Path:
-    """The site's .digest-cache/, made with a .gitignore inside so git never picks it up."""
-    folder = make_folder(root / FOLDER)
+    """The site's .digest-cache/, made with a .gitignore inside so git never picks it up.
+
+    A file in its place is in the user's site folder, not in the cache: it is reported, never removed.
+    """
+    folder = root / FOLDER
+    folder.mkdir(exist_ok=True)
     ignore = folder / ".gitignore"
     if not ignore.exists():
         ignore.write_text("# digest's build cache: safe to delete\n*\n")
@@ -246,7 +250,7 @@ def _write(path: Path, data: Any) -> None:
 
 
 def make_folder(folder: Path) -> Path:
-    """A folder of the cache, made where needed; a file in its way is not the cache, so it goes."""
+    """A folder inside the cache, made where needed; a file in its way is damaged cache, so it goes."""
     if not folder.is_dir() and (folder.is_symlink() or folder.exists()):
         folder.unlink(missing_ok=True)
     folder.mkdir(exist_ok=True)
