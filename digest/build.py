@@ -16,6 +16,7 @@ from .config import SiteConfig
 from .errors import BuildError, BuildWarning, DigestError
 from .feeds import feed_work
 from .folders import output_clash
+from .images import missing_images
 from .keys import file_stat, inputs_key
 from .model import LeftOut, Output, Report
 from .pages import plan_site
@@ -73,7 +74,8 @@ def build(
         if reading.errors or collisions:
             raise BuildError(reading.errors + collisions)
         pages = plan_site(config, site)
-        if clashes := path_collisions(config, site, pages, copies):
+        clashes = path_collisions(config, site, pages, copies)
+        if clashes := clashes + missing_images(config, site.articles, copies):
             raise BuildError(clashes)
         replaced = REPLACEABLE.intersection(relative for _, relative in copies)  # e.g. the site's robots.txt
         previous = cache.manifest(destination)

@@ -16,8 +16,7 @@ from .dates import filename_date, parse_date
 from .errors import BuildError, BuildWarning, DigestError
 from .fields import CONTROL, Fields, control_character, load_fields
 from .migrate import absent, apply_aliases, fill
-from .safeurl import local_path, url_problem
-from .urls import is_external
+from .safeurl import url_problem
 
 _FENCE = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
@@ -150,21 +149,6 @@ class _Check:
             return None
         return url
 
-    def image(self, values: dict[str, Any], config: SiteConfig) -> str | None:
-        """The image URL; a local one must exist in the content or static folder, or the page breaks."""
-        text = self.text(values, "image")
-        url = text and self.url("image", "image", text)
-        if not url or is_external(url):
-            return url
-        found = local_path(url) or ""
-        folders = (config.content_path, config.root / config.static_dir)
-        if not any((folder / found).is_file() for folder in folders):
-            where = f"{config.content_dir}/ or {config.static_dir}/"
-            self.fail(
-                "image", f"`image`: there is no {found} in {where} — add the file there, or fix the path"
-            )
-        return url
-
     def date(self, values: dict[str, Any], key: str, tz: tzinfo) -> datetime | None:
         try:
             return parse_date(values[key], tz)
@@ -191,7 +175,7 @@ class _Check:
         draft = self.boolean(values, "draft")
         summary = self.text(values, "summary")
         author = self.author(values.get("author"))
-        image = self.image(values, config)
+        image = (text := self.text(values, "image")) and self.url("image", "image", text)
         slug = self.text(values, "slug")
         extra = {}
         for key, value in values.items():
