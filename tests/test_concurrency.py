@@ -168,7 +168,8 @@ def test_a_killed_holder_frees_the_lock_even_with_workers_left(tmp_path):
     root = _site(tmp_path / "site", WORKERS_FORKED)
     halted = ("--at", "os.fork", "--nth", "5", "--then", "stall")  # one render worker is up
     with _stalled(root, tmp_path / "holder.log", halted=halted) as holder:
-        assert (root / ".digest-cache/build.lock").read_text().split() == [str(holder.pid)]
+        lock = root / ".digest-cache/build.lock"
+        _wait(lambda: lock.read_text().split() == [str(holder.pid)], "the holder's pid in the lock file")
         with _waiting(root, tmp_path / "second.log", holder) as second:
             time.sleep(0.3)
             assert second.poll() is None
