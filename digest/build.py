@@ -191,9 +191,8 @@ def _tree(
 
 def _outside(config: SiteConfig, link: Path) -> BuildWarning:
     """The warning for a link out of the site: the curator sees what was left out, and why."""
-    shown = link.relative_to(config.root) if link.is_relative_to(config.root) else link
-    return BuildWarning(shown, None, f"a symbolic link to {link.readlink()}, outside the site folder, "
-                        "is not published — copy the file into the site if it should be")  # fmt: skip
+    message = f"a symbolic link to {link.readlink()}, outside the site folder, is not published"
+    return BuildWarning(config.shown(link), None, message + " — copy the file into the site if it should be")
 
 
 def check_destination(config: SiteConfig, destination: Path) -> None:

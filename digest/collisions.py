@@ -3,31 +3,36 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import MappingProxyType
 
 from .config import SiteConfig
 from .errors import DigestError
 from .model import Article, Site
 from .pages import Page
 
-RESERVED = {  # the first part of a URL that digest's own pages use, and which pages they are
-    "": "the front page",
-    "index.html": "the front page",
-    "page": "the front page's later pages",
-    "tags": "the tag pages",
-    "sources": "the source pages",
-    "locations": "the location pages",
-    "archive": "the archive",
-    "static": "the theme's files",
-    "404.html": "the not-found page",
-}
+RESERVED = MappingProxyType(
+    {  # the first part of a URL that digest's own pages use, and which pages they are
+        "": "the front page",
+        "index.html": "the front page",
+        "page": "the front page's later pages",
+        "tags": "the tag pages",
+        "sources": "the source pages",
+        "locations": "the location pages",
+        "archive": "the archive",
+        "static": "the theme's files",
+        "404.html": "the not-found page",
+    }
+)
 # Generated files a site's own static file may replace (a hand-written robots.txt is common).
 REPLACEABLE = frozenset({"robots.txt"})
-GENERATED = {
-    "feed.xml": "the generated feed /feed.xml",
-    "rss.xml": "the generated RSS feed /rss.xml",
-    "feed.json": "the generated JSON feed /feed.json",
-    "sitemap.xml": "the generated sitemap /sitemap.xml",
-}
+GENERATED = MappingProxyType(
+    {
+        "feed.xml": "the generated feed /feed.xml",
+        "rss.xml": "the generated RSS feed /rss.xml",
+        "feed.json": "the generated JSON feed /feed.json",
+        "sitemap.xml": "the generated sitemap /sitemap.xml",
+    }
+)
 
 
 def url_collisions(articles: list[Article]) -> list[DigestError]:
@@ -79,19 +84,19 @@ def path_collisions(
     stories = {article.url: article for article in site.articles}
     for page in pages:
         story = stories.get(page.info.url) if page.info.kind == "article" else None
-        owner = f"the story {_shown(story.path, config).as_posix()} at" if story else "the generated page"
+        owner = f"the story {config.shown(story.path).as_posix()} at" if story else "the generated page"
         claimed[page.path] = f"{owner} /{page.info.url}"
     errors = []
     for source, relative in mine:
         if relative in claimed:
             message = f"collides with {claimed[relative]} — rename or remove it"
-            errors.append(DigestError(_shown(source, config), None, message))
+            errors.append(DigestError(config.shown(source), None, message))
         elif source.is_relative_to(config.content_path) and (twin := static / relative).is_file():
             errors.append(
                 DigestError(
-                    _shown(source, config),
+                    config.shown(source),
                     None,
-                    f"published at /{relative}, as is {_shown(twin, config).as_posix()} from `static_dir` — "
+                    f"published at /{relative}, as is {config.shown(twin).as_posix()} from `static_dir` — "
                     "keep only one of the two files",
                 )
             )
@@ -105,8 +110,3 @@ def _is_theme(relative: str, source: Path, config: SiteConfig) -> bool:
         and not source.is_relative_to(config.content_path)
         and not source.is_relative_to(config.root / config.static_dir)
     )
-
-
-def _shown(path: Path, config: SiteConfig) -> Path:
-    """A path as the user knows it: relative to the site folder when it is inside."""
-    return path.relative_to(config.root) if path.is_relative_to(config.root) else path

@@ -106,6 +106,10 @@ class SiteConfig:
     def output_path(self) -> Path:
         return (self.root / self.output_dir).resolve()
 
+    def shown(self, path: Path) -> Path:
+        """A path as messages show it: relative to the site folder when inside it, as the user knows it."""
+        return path.relative_to(self.root) if path.is_relative_to(self.root) else path
+
 
 _KEYS = {f.name for f in fields(SiteConfig)} - {"root"}
 

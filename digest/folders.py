@@ -107,8 +107,4 @@ def _error(raw: Fields, key: str, message: str) -> DigestError:
 
 def _shown(config: SiteConfig, folder: Path) -> str:
     """A folder as site.yml would name it: relative to the site when inside it."""
-    return (
-        f"{folder.relative_to(config.root).as_posix()}/"
-        if folder.is_relative_to(config.root)
-        else str(folder)
-    )
+    return f"{config.shown(folder).as_posix()}/" if folder.is_relative_to(config.root) else str(folder)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as ET
+from types import MappingProxyType
 
 import markdown
 import nh3
@@ -17,33 +18,38 @@ from .urls import is_external, relative_url
 
 # what Python-Markdown and its usual extensions produce (tables, footnotes, toc, attr_list), plus
 # inline and media tags curators paste; no script, style, iframe, object, form or event handler
-SAFE_TAGS = {
+SAFE_TAGS = frozenset({
     "a", "abbr", "audio", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd",
     "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4",
     "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "picture", "pre", "q", "s",
     "samp", "small", "source", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td",
     "tfoot", "th", "thead", "time", "tr", "track", "u", "ul", "var", "video",
-}  # fmt: skip
-SAFE_ATTRIBUTES = {
-    "*": {"id", "class", "title", "lang", "dir"},
-    "a": {"href", "name", "rel"},
-    "img": {"src", "alt", "width", "height", "loading", "srcset", "sizes"},
-    "source": {"src", "srcset", "type", "media", "sizes"},
-    "audio": {"src", "controls", "preload"},
-    "video": {"src", "controls", "poster", "width", "height", "preload"},
-    "track": {"src", "kind", "srclang", "label"},
-    "td": {"align", "colspan", "rowspan", "style"},  # the tables extension aligns with `style`
-    "th": {"align", "colspan", "rowspan", "scope", "style"},
-    "ol": {"start", "reversed", "type"},
-    "li": {"value"},
-    "blockquote": {"cite"},
-    "q": {"cite"},
-    "del": {"cite", "datetime"},
-    "ins": {"cite", "datetime"},
-    "time": {"datetime"},
-    "details": {"open"},
-}
-SAFE_SCHEMES = {"http", "https", "mailto"}  # and paths in the site, which have no scheme
+})  # fmt: skip
+SAFE_ATTRIBUTES = MappingProxyType(
+    {
+        tag: frozenset(names)
+        for tag, names in {
+            "*": {"id", "class", "title", "lang", "dir"},
+            "a": {"href", "name", "rel"},
+            "img": {"src", "alt", "width", "height", "loading", "srcset", "sizes"},
+            "source": {"src", "srcset", "type", "media", "sizes"},
+            "audio": {"src", "controls", "preload"},
+            "video": {"src", "controls", "poster", "width", "height", "preload"},
+            "track": {"src", "kind", "srclang", "label"},
+            "td": {"align", "colspan", "rowspan", "style"},  # the tables extension aligns with `style`
+            "th": {"align", "colspan", "rowspan", "scope", "style"},
+            "ol": {"start", "reversed", "type"},
+            "li": {"value"},
+            "blockquote": {"cite"},
+            "q": {"cite"},
+            "del": {"cite", "datetime"},
+            "ins": {"cite", "datetime"},
+            "time": {"datetime"},
+            "details": {"open"},
+        }.items()
+    }
+)
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})  # and paths in the site, which have no scheme
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -88,9 +94,12 @@ class MarkdownRenderer:
 
 
 def sanitized(body: str) -> str:
-    """The body with only the HTML Markdown makes and common safe tags: no scripts or event handlers."""
+    """The body with only the HTML Markdown makes and common safe tags: no scripts or event handlers.
+
+    nh3 takes the attributes as a plain dict only, so it gets a copy of the read-only table.
+    """
     return nh3.clean(
-        body, tags=SAFE_TAGS, attributes=SAFE_ATTRIBUTES, url_schemes=SAFE_SCHEMES, link_rel=None
+        body, tags=SAFE_TAGS, attributes=dict(SAFE_ATTRIBUTES), url_schemes=SAFE_SCHEMES, link_rel=None
     )
 
 

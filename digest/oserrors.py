@@ -5,27 +5,30 @@ from __future__ import annotations
 import errno
 import os
 from pathlib import Path, PurePath
+from types import MappingProxyType
 
 from .errors import DigestError
 
 _ELSEWHERE = "or build into another folder with --output DIR"
-FIXES = {
-    errno.ENOSPC: "free some space on this disk and build again",
-    errno.EDQUOT: "free some space on this disk or raise your quota, and build again",
-    errno.EFBIG: "the file system takes no file this large: build onto another one with --output DIR",
-    errno.EROFS: f"this file system is mounted read-only: remount it writable, {_ELSEWHERE}",
-    errno.EACCES: f"give your user write permission there, {_ELSEWHERE}",
-    errno.EPERM: f"give your user permission there, {_ELSEWHERE}",
-    errno.ENOTDIR: "a part of this path is a file where a folder should be: rename or remove that file",
-    errno.EEXIST: "a file is where a folder should be: rename or remove that file",
-    errno.EISDIR: "a folder is where a file should be: rename or remove that folder",
-    errno.ENOENT: "it went missing while digest worked (moved or deleted?): build again",
-    errno.ELOOP: "symbolic links here point at each other: fix or remove them",
-    errno.ENAMETOOLONG: "the name is longer than the file system allows: shorten it",
-    errno.EMFILE: "too many files are open: raise the limit (ulimit -n) and build again",
-    errno.ENFILE: "too many files are open on this system: close some programs and build again",
-    errno.EIO: "the disk failed to read or write: check it, then build again",
-}
+FIXES = MappingProxyType(
+    {
+        errno.ENOSPC: "free some space on this disk and build again",
+        errno.EDQUOT: "free some space on this disk or raise your quota, and build again",
+        errno.EFBIG: "the file system takes no file this large: build onto another one with --output DIR",
+        errno.EROFS: f"this file system is mounted read-only: remount it writable, {_ELSEWHERE}",
+        errno.EACCES: f"give your user write permission there, {_ELSEWHERE}",
+        errno.EPERM: f"give your user permission there, {_ELSEWHERE}",
+        errno.ENOTDIR: "a part of this path is a file where a folder should be: rename or remove that file",
+        errno.EEXIST: "a file is where a folder should be: rename or remove that file",
+        errno.EISDIR: "a folder is where a file should be: rename or remove that folder",
+        errno.ENOENT: "it went missing while digest worked (moved or deleted?): build again",
+        errno.ELOOP: "symbolic links here point at each other: fix or remove them",
+        errno.ENAMETOOLONG: "the name is longer than the file system allows: shorten it",
+        errno.EMFILE: "too many files are open: raise the limit (ulimit -n) and build again",
+        errno.ENFILE: "too many files are open on this system: close some programs and build again",
+        errno.EIO: "the disk failed to read or write: check it, then build again",
+    }
+)
 _WRITING = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}  # a copy names its source first
 
 

@@ -182,7 +182,7 @@ def _parse_one(path: Path) -> Cached | list[DigestError]:
     """One file → its Article and warnings (cacheable), or the errors in it."""
     assert _WORKER is not None
     config, renderer = _WORKER
-    shown = path.relative_to(config.root) if path.is_relative_to(config.root) else path
+    shown = config.shown(path)
     warnings: list[BuildWarning] = []
     try:
         data = read_content(path, shown, config.markdown.max_size)
