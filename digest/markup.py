@@ -8,7 +8,6 @@ import xml.etree.ElementTree as ET
 from types import MappingProxyType
 
 import markdown
-import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
@@ -98,6 +97,8 @@ def sanitized(body: str) -> str:
 
     nh3 takes the attributes as a plain dict only, so it gets a copy of the read-only table.
     """
+    import nh3  # here, not at start-up: only sites with `markdown: {sanitize: true}` need it
+
     return nh3.clean(
         body, tags=SAFE_TAGS, attributes=dict(SAFE_ATTRIBUTES), url_schemes=SAFE_SCHEMES, link_rel=None
     )

@@ -7,7 +7,6 @@ Elsewhere two renames do it, and a kill between them is put right by `recover` a
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import os
 import re
@@ -53,6 +52,8 @@ def switch(new: Path, destination: Path) -> None:
 
 def _exchange(new: Path, destination: Path) -> bool:
     """Swap two folders atomically; False where the system or the filesystem cannot."""
+    import ctypes  # here, not at start-up: only a build that switches a whole folder needs it
+
     try:
         renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
     except (AttributeError, OSError):
