@@ -10,26 +10,26 @@ from datetime import datetime, timezone
 from itertools import chain
 from pathlib import Path
 
-from .cache import Cache, Manifest, damage_note
-from .collisions import REPLACEABLE, path_collisions
-from .config import SiteConfig
-from .errors import BuildError, BuildWarning, DigestError
-from .feeds import feed_work
-from .folders import output_clash
-from .images import missing_images
-from .keys import file_stat, inputs_key
-from .model import LeftOut, Output, Report
-from .pages import plan_site
-from .parallel import run_tasks
-from .read import Listing, Progress, content_files, read_articles
-from .record import RECORD
-from .render import make_environment, page_work, theme_dirs
-from .site import build_site
-from .sitemap import render_sitemap
-from .snapshot import Snapshot, present_in
-from .switch import recover
-from .walk import leads_outside, walk
-from .write import Staging, write_site
+from digest.config.folders import output_clash
+from digest.config.site_config import SiteConfig
+from digest.content.inputs import Listing, content_files, static_files
+from digest.content.read import Progress, read_articles
+from digest.errors import BuildError, BuildWarning, DigestError
+from digest.incremental.cache import Cache, Manifest, damage_note
+from digest.incremental.fingerprints import file_stat, inputs_key
+from digest.incremental.snapshot import Snapshot, present_in
+from digest.render.feeds import feed_work
+from digest.render.plan import plan_site
+from digest.render.sitemap import render_sitemap
+from digest.render.templates import make_environment, page_work
+from digest.site.group import build_site
+from digest.site.model import LeftOut, Output, Report
+from digest.workers import run_tasks
+from digest.write.images import missing_images
+from digest.write.output import Staging, write_site
+from digest.write.paths import REPLACEABLE, path_collisions
+from digest.write.record import RECORD
+from digest.write.switch import recover
 
 
 def build(
@@ -158,41 +158,6 @@ def build_now() -> datetime:
     """The build's "now": SOURCE_DATE_EPOCH when set, so builds are reproducible."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     return datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
-
-
-def static_files(
-    config: SiteConfig, content: list[Path], skipped: list[BuildWarning]
-) -> list[tuple[Path, str]]:
-    """Files copied as they are: theme assets under static/, the site's static/, then `content`'s files.
-
-    Links that lead out of the site are not followed; each one is added to `skipped` as a warning.
-    """
-    copies: list[tuple[Path, str]] = []
-    for theme in reversed(theme_dirs(config)):  # the built-in first, so the site's theme overrides it
-        copies += _tree(config, theme / "static", "static/", skipped)
-    copies += _tree(config, config.root / config.static_dir, "", skipped)
-    for path in content:
-        if leads_outside(path, config.root):
-            skipped.append(_outside(config, path))
-        else:
-            copies.append((path, path.relative_to(config.content_path).as_posix()))
-    return [(source, relative) for relative, source in {rel: src for src, rel in copies}.items()]
-
-
-def _tree(
-    config: SiteConfig, folder: Path, prefix: str, skipped: list[BuildWarning]
-) -> list[tuple[Path, str]]:
-    if not folder.is_dir():
-        return []
-    found = walk(str(folder), str(config.root))
-    skipped += [_outside(config, Path(path)) for path in found.outside]
-    return [(Path(p), prefix + p[len(str(folder)) + 1 :]) for p in found.files if Path(p).is_file()]
-
-
-def _outside(config: SiteConfig, link: Path) -> BuildWarning:
-    """The warning for a link out of the site: the curator sees what was left out, and why."""
-    message = f"a symbolic link to {link.readlink()}, outside the site folder, is not published"
-    return BuildWarning(config.shown(link), None, message + " — copy the file into the site if it should be")
 
 
 def check_destination(config: SiteConfig, destination: Path) -> None:

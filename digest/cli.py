@@ -13,12 +13,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import __version__
-from .build import Report, build
-from .config import load_config, require_config
-from .errors import BuildError, BuildWarning, DigestError
-from .lock import Busy, site_locked
-from .oserrors import explain
+from digest import __version__
+from digest.build import Report, build
+from digest.config.site_config import load_config, require_config
+from digest.errors import BuildError, BuildWarning, DigestError
+from digest.oserrors import explain
+from digest.write.lock import Busy, site_locked
 
 SHOWN_PER_WARNING = 3  # identical warnings beyond this are counted, not listed (without -v)
 
@@ -205,7 +205,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .serve import serve  # tornado and livereload load only for the preview
+    from digest.preview.serve import serve  # tornado and livereload load only for the preview
 
     require_config(args.config)
     gc.enable()  # `run` turns the collector off for a build; the preview runs for hours
@@ -246,7 +246,7 @@ def _progress(stage: str, done: int, total: int) -> None:
 
 def _allowed_host(text: str) -> str:
     """`--allow-host`, checked by the module that uses it (loaded only when the option is given)."""
-    from .hosts import allowed_host
+    from digest.preview.hosts import allowed_host
 
     return allowed_host(text)
 

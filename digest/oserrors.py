@@ -7,7 +7,7 @@ import os
 from pathlib import Path, PurePath
 from types import MappingProxyType
 
-from .errors import DigestError
+from digest.errors import DigestError
 
 _ELSEWHERE = "or build into another folder with --output DIR"
 FIXES = MappingProxyType(

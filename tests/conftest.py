@@ -11,7 +11,7 @@ import pytest
 from lxml import html as lxml_html
 
 from digest.build import Report, build
-from digest.config import load_config
+from digest.config.site_config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI") == "true"

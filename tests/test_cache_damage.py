@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 from conftest import SITE_YML, article, write_files
 
-import digest.checked
+import digest.incremental.checked
 from digest.build import build
-from digest.cache import damage_note
-from digest.checked import FORMAT, read_checked, write_checked
-from digest.config import load_config
-from digest.lock import LOCK_FILE
-from digest.preview import Preview
+from digest.config.site_config import load_config
+from digest.incremental.cache import damage_note
+from digest.incremental.checked import FORMAT, read_checked, write_checked
+from digest.preview.session import Preview
+from digest.write.lock import LOCK_FILE
 
 TOOL = Path(__file__).parent / "no_cache_reads.py"
 TAGS = ["Energy", "Markets", "Climate", "Trade", "Europe", "Water", "Grain"]
@@ -166,7 +166,9 @@ def test_a_cache_from_before_checksums_is_damage_and_one_of_another_format_is_st
     old.write_bytes(read_checked(old, set()))  # type: ignore[arg-type]
     _assert_rebuilt_as_clean(site, built[2], [old.name])
     payloads = {file: bytes(read_checked(file, set()) or b"") for file in _cache_files(site)}
-    monkeypatch.setattr(digest.checked, "FORMAT", FORMAT + 1)  # as the next digest would write them
+    monkeypatch.setattr(
+        digest.incremental.checked, "FORMAT", FORMAT + 1
+    )  # as the next digest would write them
     for file, payload in payloads.items():
         write_checked(file, payload)
     monkeypatch.undo()

@@ -20,8 +20,8 @@ import pytest
 from conftest import SITE_YML, article, write_files
 
 from digest.build import build
-from digest.config import load_config
-from digest.lock import Busy
+from digest.config.site_config import load_config
+from digest.write.lock import Busy
 
 HALT = Path(__file__).with_name("halt_digest.py")
 WORKERS_FORKED = 150  # stories enough for a cold build to fork 2 parse workers, the shard writer, 2 renderers

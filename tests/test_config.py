@@ -10,7 +10,7 @@ from textwrap import dedent
 import pytest
 from conftest import SITE_YML, article
 
-from digest.config import (
+from digest.config.site_config import (
     DEFAULT_EXTENSIONS,
     Defaults,
     MarkdownConfig,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import article, build_site
 
-from digest.contentfile import unreadable
+from digest.content.file_bytes import unreadable
 from digest.errors import BuildError
 
 STORY = article("Kept", "2022-09-01T10:00:00Z")

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from conftest import article, build_site
 
-from digest import frontmatter
-from digest.config import SiteConfig, load_config
+from digest.config.site_config import SiteConfig, load_config
+from digest.content import frontmatter
 from digest.errors import BuildError, DigestError
 from digest.safeurl import url_problem
 

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from digest.dates import filename_date, parse_date
-from digest.fields import load_fields
+from digest.config.lined_yaml import load_fields
+from digest.content.dates import filename_date, parse_date
 from digest.urls import absolute_url, article_url, is_external, output_file, relative_url, root_url, slugify
 
 LONDON = ZoneInfo("Europe/London")

@@ -16,13 +16,13 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from digest.build import build_now
-from digest.config import Publisher, SiteConfig, load_config
-from digest.feeds import EPOCH, feed_work
-from digest.model import Site
-from digest.parallel import run_tasks
-from digest.read import read_articles
-from digest.site import build_site as group_site
+from digest.config.site_config import Publisher, SiteConfig, load_config
+from digest.content.read import read_articles
+from digest.render.feeds import EPOCH, feed_work
+from digest.site.group import build_site as group_site
+from digest.site.model import Site
 from digest.urls import absolute_url
+from digest.workers import run_tasks
 
 BASE = "https://example.org/digest/"
 SITE_YML = f"""title: Test Digest

@@ -8,8 +8,8 @@ from textwrap import dedent
 
 import pytest
 
-from digest import frontmatter
-from digest.config import SiteConfig, load_config
+from digest.config.site_config import SiteConfig, load_config
+from digest.content import frontmatter
 from digest.errors import BuildError, BuildWarning, DigestError
 
 SITE = "title: T\nbase_url: https://example.org/\n"

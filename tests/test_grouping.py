@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-import digest.related
-import digest.site
-from digest.model import Article, Location, Source, Tag
-from digest.site import build_site
+import digest.site.group
+import digest.site.related
+from digest.site.group import build_site
+from digest.site.model import Article, Location, Source, Tag
 
 NOW = datetime(2023, 1, 1, tzinfo=timezone.utc)
 TAGS = [Tag(name, name.lower()) for name in ("Energy", "Markets", "Elections", "Health")]
@@ -42,8 +42,8 @@ def _stories(count: int = 40) -> list[Article]:
     return stories
 
 
-def _afresh(stories: list[Article], **options: object) -> digest.site.Site:
-    digest.site._LAST.clear()
+def _afresh(stories: list[Article], **options: object) -> digest.site.group.Site:
+    digest.site.group._LAST.clear()
     return build_site(stories, timezone.utc, NOW, **options)[0]  # type: ignore[arg-type]
 
 
@@ -94,9 +94,9 @@ def test_an_edit_that_moves_no_story_reuses_every_list_it_is_not_in():
     assert sum(a is not b for a, b in zip(before.articles, after.articles, strict=True)) == 1
 
 
-def _regrouped(stories: list[Article], known: digest.site.Site) -> digest.site.Site:
+def _regrouped(stories: list[Article], known: digest.site.group.Site) -> digest.site.group.Site:
     """Grouped in a new process after an edit: nothing in memory, the last related record on disk."""
-    digest.site._LAST.clear()
+    digest.site.group._LAST.clear()
     return build_site(stories, timezone.utc, NOW, known_related=known.related_record)[0]
 
 
@@ -135,13 +135,13 @@ def test_a_retagged_story_has_related_stories_chosen_again_only_for_stories_shar
     stories = _stories()
     known = _afresh(stories)
     chosen_for: list[str] = []
-    real = digest.related.chooser
+    real = digest.site.related.chooser
 
     def counting(newest_first: list[Article]):
         choose = real(newest_first)
         return lambda index, slugs: chosen_for.append(newest_first[index].slug) or choose(index, slugs)
 
-    monkeypatch.setattr(digest.related, "chooser", counting)
+    monkeypatch.setattr(digest.site.related, "chooser", counting)
     assert _regrouped(stories, known).related_record is known.related_record  # nothing to choose again
     assert chosen_for == []
     stories[22] = replace(stories[22], tags=(TAGS[3],))  # was Elections and Health

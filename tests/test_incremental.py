@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from digest.build import build
-from digest.config import load_config
+from digest.config.site_config import load_config
 from digest.errors import BuildError, DigestError
 
 TAGS = ["Energy", "Markets", "Climate", "Trade", "Europe"]
@@ -212,24 +212,26 @@ def test_warnings_are_reported_again_by_a_build_with_nothing_to_do(site):
 
 
 def test_touched_but_unchanged_files_are_not_parsed_again(site, monkeypatch):
-    import digest.read
+    import digest.content.read
 
     for path in (site / "content").glob("*.md"):
         path.touch()
     parsed: list[Path] = []
-    real = digest.read._parse_one
-    monkeypatch.setattr(digest.read, "_parse_one", lambda path: parsed.append(path) or real(path))
+    real = digest.content.read._parse_one
+    monkeypatch.setattr(digest.content.read, "_parse_one", lambda path: parsed.append(path) or real(path))
     assert _rebuild(site).written == 0
     assert parsed == []
 
 
 def _count_cache_reads(monkeypatch) -> list[Path]:
-    import digest.cache
+    import digest.incremental.cache
 
     reads: list[Path] = []
-    real = digest.cache.read_checked
+    real = digest.incremental.cache.read_checked
     monkeypatch.setattr(
-        digest.cache, "read_checked", lambda path, damaged: reads.append(path) or real(path, damaged)
+        digest.incremental.cache,
+        "read_checked",
+        lambda path, damaged: reads.append(path) or real(path, damaged),
     )
     return reads
 
@@ -257,7 +259,7 @@ def test_a_cache_written_by_another_process_is_read_again(site, monkeypatch, tmp
 
 def test_articles_read_before_a_template_error_are_not_read_again(site, monkeypatch):
     """A broken template fails the build after every article was parsed: the fix costs no re-parse."""
-    import digest.read
+    import digest.content.read
 
     MUTATIONS["edit body"](site)
     write_files(site, {"templates/article.html": "<!DOCTYPE html>\n{{ article.titel }}\n"})
@@ -265,21 +267,21 @@ def test_articles_read_before_a_template_error_are_not_read_again(site, monkeypa
         _rebuild(site)
     (site / "templates/article.html").unlink()
     parsed: list[Path] = []
-    real = digest.read._parse_one
-    monkeypatch.setattr(digest.read, "_parse_one", lambda path: parsed.append(path) or real(path))
+    real = digest.content.read._parse_one
+    monkeypatch.setattr(digest.content.read, "_parse_one", lambda path: parsed.append(path) or real(path))
     _rebuild(site)
     assert parsed == []
 
 
 def test_a_long_running_process_hashes_only_the_pages_an_edit_touches(site, monkeypatch, tmp_path):
     """The preview plans every page on each save, but takes the unchanged ones from the last build."""
-    import digest.pages
+    import digest.render.plan
 
     hashed: list[tuple[str, str | None]] = []  # (maker, story URL) of each page hashed
-    real = digest.pages.fingerprint
+    real = digest.render.plan.fingerprint
     story = lambda inputs: getattr(inputs[0], "url", None) if inputs else None  # noqa: E731
     count = lambda name, *inputs: hashed.append((name, story(inputs))) or real(name, *inputs)  # noqa: E731
-    monkeypatch.setattr(digest.pages, "fingerprint", count)
+    monkeypatch.setattr(digest.render.plan, "fingerprint", count)
     _rebuild(site)  # this process's first build of the site since the fixture: everything unchanged
     assert hashed == []
     MUTATIONS["edit body"](site)
@@ -292,13 +294,13 @@ def test_a_long_running_process_hashes_only_the_pages_an_edit_touches(site, monk
 
 def test_the_preview_and_the_build_share_what_they_parsed(site, monkeypatch):
     """The preview overrides base_url, which parsing never reads: neither discards the other's cache."""
-    import digest.read
-    from digest.preview import Preview
+    import digest.content.read
+    from digest.preview.session import Preview
 
     preview = Preview(site / "site.yml", {"base_url": "http://127.0.0.1:1/"}, False, False, print)
     parsed: list[Path] = []
-    real = digest.read._parse_one
-    monkeypatch.setattr(digest.read, "_parse_one", lambda path: parsed.append(path) or real(path))
+    real = digest.content.read._parse_one
+    monkeypatch.setattr(digest.content.read, "_parse_one", lambda path: parsed.append(path) or real(path))
     assert preview.rebuild() is not None
     MUTATIONS["edit body"](site)
     _rebuild(site)
@@ -313,9 +315,9 @@ def test_after_a_build_in_another_process_only_the_files_it_wrote_are_read(site,
     import subprocess
     import sys
 
-    import digest.cache
-    import digest.read
-    from digest.preview import Preview
+    import digest.content.read
+    import digest.incremental.cache
+    from digest.preview.session import Preview
 
     preview = Preview(site / "site.yml", {"base_url": "http://127.0.0.1:1/"}, False, False, print)
     assert preview.rebuild() is not None
@@ -323,10 +325,10 @@ def test_after_a_build_in_another_process_only_the_files_it_wrote_are_read(site,
     subprocess.run([sys.executable, "-m", "digest.cli", "build", "-q"], cwd=site, check=True)
     reads = _count_cache_reads(monkeypatch)
     parsed: list[Path] = []
-    real = digest.read._parse_one
-    monkeypatch.setattr(digest.read, "_parse_one", lambda path: parsed.append(path) or real(path))
+    real = digest.content.read._parse_one
+    monkeypatch.setattr(digest.content.read, "_parse_one", lambda path: parsed.append(path) or real(path))
     assert preview.rebuild() is not None
-    shard = digest.cache.shard_of(str(site / "content/story-5.md"))
+    shard = digest.incremental.cache.shard_of(str(site / "content/story-5.md"))
     assert reads == [site / f".digest-cache/articles-{shard:03d}.pickle"]  # not public/'s manifest either
     assert parsed == []  # the other process parsed the edit; the preview takes it from the shard
     assert "New facts." in (site / ".digest-cache/preview/2022/09/story-5/index.html").read_text()
@@ -335,7 +337,7 @@ def test_after_a_build_in_another_process_only_the_files_it_wrote_are_read(site,
 def test_the_preview_never_writes_what_digest_build_recorded_about_its_output(site):
     """Each output folder's manifest is written only by builds of that folder, so two processes
     building side by side cannot put back an older record of the other's files."""
-    from digest.preview import Preview
+    from digest.preview.session import Preview
 
     preview = Preview(site / "site.yml", {"base_url": "http://127.0.0.1:1/"}, False, False, print)
     assert preview.rebuild() is not None

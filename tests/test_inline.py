@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 
-from digest.config import DEFAULT_EXTENSIONS, MarkdownConfig
-from digest.inline import needed_characters, skip_impossible_patterns
-from digest.markup import MarkdownRenderer
+from digest.config.site_config import DEFAULT_EXTENSIONS, MarkdownConfig
+from digest.content.inline import needed_characters, skip_impossible_patterns
+from digest.content.markup import MarkdownRenderer
 
 CORPORA = ROOT.parent / "shared" / "corpora"
 CORPUS_NAMES = ("18f-blog", "digitalgov-events", "digitalgov-news")

@@ -25,9 +25,9 @@ import pytest
 from conftest import SITE_YML, article, write_files
 
 from digest.build import build
-from digest.config import load_config
-from digest.record import RECORD
-from digest.switch import recover
+from digest.config.site_config import load_config
+from digest.write.record import RECORD
+from digest.write.switch import recover
 
 KILL_AT = Path(__file__).parent / "faults" / "kill_at.py"
 TAGS = ["Energy", "Markets", "Climate", "Trade", "Europe"]

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from conftest import SITE_YML, article, write_files
 
-import digest.read
-from digest.config import load_config
-from digest.read import content_files, relisted
+import digest.content.inputs
+from digest.config.site_config import load_config
+from digest.content.inputs import content_files, relisted
 
 FILES = {
     "site.yml": SITE_YML,
@@ -57,7 +57,7 @@ def test_relisting_the_reported_paths_matches_a_fresh_walk(tmp_path, change, mon
     reported = CHANGES[change](config.content_path)
     looked: list[str] = []
     real_stat = os.stat
-    monkeypatch.setattr(digest.read.os, "stat", lambda path: looked.append(path) or real_stat(path))
+    monkeypatch.setattr(digest.content.inputs.os, "stat", lambda path: looked.append(path) or real_stat(path))
     result = relisted(config, known, reported)
     monkeypatch.undo()
     assert set(looked) <= set(reported)  # the other files were not looked at again

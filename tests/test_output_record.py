@@ -14,9 +14,9 @@ import pytest
 from conftest import SITE_YML, article, write_files
 
 from digest.build import build
-from digest.config import load_config
+from digest.config.site_config import load_config
 from digest.errors import DigestError
-from digest.record import RECORD, read_record
+from digest.write.record import RECORD, read_record
 
 KILL_AT = Path(__file__).parent / "faults" / "kill_at.py"
 STORY = "2022/09/story-4/index.html"

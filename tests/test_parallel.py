@@ -9,17 +9,17 @@ from pathlib import Path
 import pytest
 from conftest import article, build_site
 
-import digest.parallel
+import digest.workers
 from digest.errors import DigestError
-from digest.model import Output
-from digest.parallel import run_tasks
+from digest.site.model import Output
+from digest.workers import run_tasks
 
 
 @pytest.fixture
 def forked(monkeypatch: pytest.MonkeyPatch) -> None:
     """Work in worker processes even for a handful of tasks (normally only from 100 per worker)."""
-    monkeypatch.setattr(digest.parallel, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(digest.parallel, "CHUNK", 2)
+    monkeypatch.setattr(digest.workers, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(digest.workers, "CHUNK", 2)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from conftest import article, build_site, page
 
-from digest.config import MarkdownConfig, load_config
+from digest.config.site_config import MarkdownConfig, load_config
+from digest.content.markup import MarkdownRenderer
 from digest.errors import BuildError
-from digest.feeds import absolute_links
-from digest.markup import MarkdownRenderer
+from digest.render.feeds import absolute_links
 
 BODY = """\
 Intro with <span onclick="steal()">a span</span> and [a bad link](javascript:alert(1)).

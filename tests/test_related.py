@@ -12,8 +12,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digest.model import Article, Source, Tag
-from digest.related import FEW_TAGS, RELATED, chooser
+from digest.site.model import Article, Source, Tag
+from digest.site.related import FEW_TAGS, RELATED, chooser
 from tests.conftest import article, page, write_files
 
 SOURCE = Source("Reuters", None, "reuters")

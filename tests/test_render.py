@@ -6,9 +6,9 @@ import pytest
 from conftest import article, build_site, page
 from lxml import html
 
-from digest.config import load_config
+from digest.config.site_config import load_config
 from digest.errors import DigestError
-from digest.render import make_environment
+from digest.render.templates import make_environment
 
 
 def test_a_cached_fragment_is_rendered_once_per_key(make_site):

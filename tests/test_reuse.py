@@ -8,9 +8,9 @@ from pathlib import Path
 
 from conftest import SITE_YML, write_files
 
-from digest.config import load_config
-from digest.model import Article, Source
-from digest.reuse import start
+from digest.config.site_config import load_config
+from digest.incremental.reuse import start
+from digest.site.model import Article, Source
 
 
 def _config(tmp_path: Path, extra: str = ""):

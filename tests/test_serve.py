@@ -21,15 +21,15 @@ from browser import chromium
 from conftest import SITE_YML, article, write_files
 
 from digest.build import build
-from digest.config import load_config
-from digest.pages import plan_site
-from digest.parallel import run_tasks
-from digest.preview import Preview
-from digest.read import read_articles
-from digest.render import make_environment, page_work
-from digest.serve import free_port
-from digest.site import build_site
-from digest.watch import Watch
+from digest.config.site_config import load_config
+from digest.content.read import read_articles
+from digest.preview.serve import free_port
+from digest.preview.session import Preview
+from digest.preview.watch import Watch
+from digest.render.plan import plan_site
+from digest.render.templates import make_environment, page_work
+from digest.site.group import build_site
+from digest.workers import run_tasks
 
 
 def test_saves_folders_and_settings_each_make_one_rebuild(tmp_path):
@@ -73,13 +73,15 @@ def test_a_watched_preview_looks_only_at_the_saved_files_and_catches_what_the_wa
     tmp_path, monkeypatch
 ):
     """Each save relists just the paths the OS reported; an idle walk puts right any it dropped."""
-    import digest.preview
+    import digest.preview.session
 
     root = _site(tmp_path, 2)
     preview = Preview(root / "site.yml", {"base_url": "http://127.0.0.1:1/"}, False, False, lambda _: None)
     walks: list[Path] = []
-    real_walk = digest.preview.content_files
-    monkeypatch.setattr(digest.preview, "content_files", lambda config: walks.append(1) or real_walk(config))
+    real_walk = digest.preview.session.content_files
+    monkeypatch.setattr(
+        digest.preview.session, "content_files", lambda config: walks.append(1) or real_walk(config)
+    )
     page = lambda slug: preview.output / f"2022/09/{slug}/index.html"  # noqa: E731
 
     async def saved(change: Callable[[], object]) -> None:

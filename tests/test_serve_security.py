@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from test_serve import _probe, _serving, _site, _wait
 
-from digest.hosts import Hosts, allowed_host, name_of, same_origin
-from digest.serve import IDLE_S, MAX_SOCKETS, PING_S
+from digest.preview.hosts import Hosts, allowed_host, name_of, same_origin
+from digest.preview.serve import IDLE_S, MAX_SOCKETS, PING_S
 
 KEY = "dGhlIHNhbXBsZSBub25jZQ=="  # any 16 bytes in base64 will do for a handshake
 HELLO = {"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}

@@ -1,0 +1,120 @@
+"""Markdown bodies → HTML, with in-site links made relative to the page so sub-path deploys work."""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as ET
+from types import MappingProxyType
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from digest.config.site_config import MarkdownConfig
+from digest.content.inline import skip_impossible_patterns
+from digest.urls import is_external, relative_url
+
+# what Python-Markdown and its usual extensions produce (tables, footnotes, toc, attr_list), plus
+# inline and media tags curators paste; no script, style, iframe, object, form or event handler
+SAFE_TAGS = frozenset({
+    "a", "abbr", "audio", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd",
+    "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4",
+    "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "picture", "pre", "q", "s",
+    "samp", "small", "source", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td",
+    "tfoot", "th", "thead", "time", "tr", "track", "u", "ul", "var", "video",
+})  # fmt: skip
+SAFE_ATTRIBUTES = MappingProxyType(
+    {
+        tag: frozenset(names)
+        for tag, names in {
+            "*": {"id", "class", "title", "lang", "dir"},
+            "a": {"href", "name", "rel"},
+            "img": {"src", "alt", "width", "height", "loading", "srcset", "sizes"},
+            "source": {"src", "srcset", "type", "media", "sizes"},
+            "audio": {"src", "controls", "preload"},
+            "video": {"src", "controls", "poster", "width", "height", "preload"},
+            "track": {"src", "kind", "srclang", "label"},
+            "td": {"align", "colspan", "rowspan", "style"},  # the tables extension aligns with `style`
+            "th": {"align", "colspan", "rowspan", "scope", "style"},
+            "ol": {"start", "reversed", "type"},
+            "li": {"value"},
+            "blockquote": {"cite"},
+            "q": {"cite"},
+            "del": {"cite", "datetime"},
+            "ins": {"cite", "datetime"},
+            "time": {"datetime"},
+            "details": {"open"},
+        }.items()
+    }
+)
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})  # and paths in the site, which have no scheme
+_FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+class _RelativeLinks(Treeprocessor):
+    """Rewrites site links (`/tags/x/`, `images/a.png`) so they resolve from the article's own URL."""
+
+    page_url = ""
+
+    def run(self, root: ET.Element) -> None:
+        for element in root.iter():
+            for attribute in ("href", "src"):
+                value = element.get(attribute)
+                if value and not is_external(value) and not value.startswith(("#", "?")):
+                    element.set(attribute, relative_url(value.lstrip("/"), self.page_url))
+
+
+class _RelativeLinksExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's API name)
+        md.treeprocessors.register(_RelativeLinks(md), "digest-relative-links", 0)
+
+
+class MarkdownRenderer:
+    """One configured Python-Markdown instance, reset between documents (building one is slow)."""
+
+    def __init__(self, config: MarkdownConfig) -> None:
+        self._md = markdown.Markdown(
+            extensions=[*config.extensions, _RelativeLinksExtension()],
+            extension_configs=config.extension_configs,
+            output_format="html",
+        )
+        skip_impossible_patterns(self._md)
+        self._links: _RelativeLinks = self._md.treeprocessors["digest-relative-links"]
+        self._sanitize = config.sanitize
+
+    def render(self, text: str, page_url: str) -> str:
+        """The body's HTML as seen from the page at `page_url`."""
+        self._md.reset()
+        self._links.page_url = page_url
+        body = self._md.convert(text)
+        return sanitized(body) if self._sanitize else body
+
+
+def sanitized(body: str) -> str:
+    """The body with only the HTML Markdown makes and common safe tags: no scripts or event handlers.
+
+    nh3 takes the attributes as a plain dict only, so it gets a copy of the read-only table.
+    """
+    import nh3  # here, not at start-up: only sites with `markdown: {sanitize: true}` need it
+
+    return nh3.clean(
+        body, tags=SAFE_TAGS, attributes=dict(SAFE_ATTRIBUTES), url_schemes=SAFE_SCHEMES, link_rel=None
+    )
+
+
+def first_paragraph_text(body_html: str, limit: int = 280) -> str:
+    """A summary from the body's first paragraph, cut at a word boundary."""
+    match = _FIRST_PARAGRAPH.search(body_html)
+    if not match:
+        return ""
+    text = " ".join(html.unescape(_TAGS.sub(" ", match.group(1))).split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:—-") + "…"
+
+
+def word_count(body_html: str) -> int:
+    """Words a reader reads, for the reading time."""
+    return len(_TAGS.sub(" ", body_html).split())

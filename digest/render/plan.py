@@ -1,0 +1,207 @@
+"""Site → the list of pages to make: which exist, at what URL, from which template and data.
+
+Deciding this is cheap and needs no template, so the sitemap and the cache can know every page
+before any is rendered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
+from typing import Any
+from xml.sax.saxutils import escape
+
+from digest.config.site_config import SiteConfig
+from digest.incremental.fingerprints import fingerprint
+from digest.incremental.reuse import Reuse, start
+from digest.render.metadata import article_data, home_data
+from digest.site.model import Article, Site, Term, Year, newest
+from digest.urls import encoded, output_file
+
+PAGE_WINDOW = 2  # page links shown either side of the current one
+LABELS = {"tags": "Stories tagged {}", "sources": "Stories from {}", "locations": "Stories datelined {}"}
+HEADINGS = {"tags": "Tags", "sources": "Sources", "locations": "Locations"}
+
+
+@dataclass(frozen=True, slots=True)
+class PageInfo:
+    """What every template knows about the page it renders."""
+
+    title: str
+    description: str
+    kind: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class PageLink:
+    number: int
+    url: str
+    current: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    """Where a list page sits among its siblings; `pages` is a window around the current one."""
+
+    number: int
+    total: int
+    prev_url: str | None
+    next_url: str | None
+    pages: tuple[PageLink, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page to render: its template, what the template is given, and its newest change.
+
+    `key` hashes what the page was made from (see `_made`), the settings and theme aside. The
+    output path and sitemap entry (its URL percent-encoded, then XML-escaped, after `base_url`)
+    are made with the page: every build needs both, and a page reused by the next build keeps them.
+    """
+
+    template: str
+    info: PageInfo
+    lastmod: datetime | None = None
+    context: dict[str, Any] = field(default_factory=dict)
+    structured_data: Callable[[], Any] | None = None  # JSON-LD, made only if the page is rendered
+    key: str = ""
+    path: str = field(init=False)
+    sitemap_entry: str = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        stamp = self.lastmod and self.lastmod.isoformat(timespec="seconds")
+        lastmod = f"\n    <lastmod>{stamp}</lastmod>" if stamp else ""
+        object.__setattr__(self, "path", output_file(self.info.url))
+        entry = f"{escape(encoded(self.info.url))}</loc>{lastmod}\n  </url>"
+        object.__setattr__(self, "sitemap_entry", entry)
+
+
+def plan_site(config: SiteConfig, site: Site) -> list[Page]:
+    """Every page of the site, in a stable order."""
+    plan: Reuse[Page] = start("pages", config)  # pages whose inputs are unchanged are taken as they are
+    articles = site.articles
+    pages = [
+        plan.get(
+            article.url,
+            _made,
+            _article,
+            article,
+            articles[index - 1] if index > 0 else None,
+            articles[index + 1] if index + 1 < len(articles) else None,
+            site.related.get(article.url, ()),
+        )
+        for index, article in enumerate(articles)
+    ]
+    pages += _listing(plan, "", "home", config.title, config.description, articles)
+    for kind, terms in (("tags", site.tags), ("sources", site.sources), ("locations", site.locations)):
+        pages.append(plan.get(f"{kind}/", _made, _terms, kind, terms))
+        for term in terms:
+            pages += _listing(plan, term.url, kind[:-1], LABELS[kind].format(term.name), "", term.articles)
+    pages.append(plan.get("archive/", _made, _archives, site.years))
+    for year in site.years:
+        pages += _listing(plan, year.url, "year", f"Stories from {year.year}", "", year.articles)
+        for month in year.months:
+            pages += _listing(plan, month.url, "month", f"Stories from {month.name}", "", month.articles)
+    pages.append(plan.get("404.html", _made, _not_found))
+    return pages
+
+
+def _made(config: SiteConfig, make: Callable[..., Page], *inputs: Any) -> Page:
+    """`make`'s page, keyed by what it is made from: the same inputs and settings make the same page.
+
+    Hashing the inputs (a story counts by its token) is far cheaper than hashing the page they make,
+    which matters in a fresh process, where all 15,000 pages of a 10,000-story site are hashed.
+    """
+    page = make(config, *inputs)
+    object.__setattr__(page, "key", fingerprint(make.__name__, *inputs))  # before anyone sees the page
+    return page
+
+
+def _article(
+    config: SiteConfig, article: Article, newer: Article | None, older: Article | None, related: Any
+) -> Page:
+    return Page(
+        "article.html",
+        PageInfo(f"{article.title} — {config.title}", article.summary, "article", article.url),
+        article.modified,
+        {"article": article, "newer": newer, "older": older, "related": related},
+        partial(article_data, config, article),
+    )
+
+
+def _listing(
+    plan: Reuse[Page], base: str, kind: str, heading: str, intro: str, articles: Sequence[Article]
+) -> Iterator[Page]:
+    """A paginated list: `base`, then `base/page/2/` and so on."""
+    per_page = plan.config.per_page
+    total = max(1, -(-len(articles) // per_page))
+    for number in range(1, total + 1):
+        shown = articles[(number - 1) * per_page : number * per_page]
+        url = _page_url(base, number)
+        yield plan.get(url, _made, _list_page, base, kind, heading, intro, number, total, shown)
+
+
+def _list_page(
+    config: SiteConfig,
+    base: str,
+    kind: str,
+    heading: str,
+    intro: str,
+    number: int,
+    total: int,
+    shown: Sequence[Article],
+) -> Page:
+    home = kind == "home"
+    suffix = f" — page {number}" if number > 1 else ""
+    title = f"{heading}{suffix}" + ("" if home and number == 1 else f" — {config.title}")
+    description = intro if number == 1 and intro else f"{heading}{suffix}"
+    window = range(max(1, number - PAGE_WINDOW), min(total, number + PAGE_WINDOW) + 1)
+    pagination = Pagination(
+        number,
+        total,
+        _page_url(base, number - 1) if number > 1 else None,
+        _page_url(base, number + 1) if number < total else None,
+        tuple(PageLink(n, _page_url(base, n), n == number) for n in sorted({1, *window, total})),
+    )
+    return Page(
+        "list.html",
+        PageInfo(title, description, kind, _page_url(base, number)),
+        newest(shown),
+        {
+            "heading": heading if not home else config.title,
+            "intro": intro,
+            "articles": shown,
+            "pagination": pagination,
+            "feed_url": f"{base}feed.xml" if kind not in ("year", "month") else None,
+        },
+        partial(home_data, config, shown) if home and number == 1 else None,
+    )
+
+
+def _page_url(base: str, number: int) -> str:
+    return base if number == 1 else f"{base}page/{number}/"
+
+
+def _terms(config: SiteConfig, kind: str, terms: tuple[Term, ...]) -> Page:
+    heading = HEADINGS[kind]
+    info = PageInfo(
+        f"{heading} — {config.title}", f"All {heading.lower()} in {config.title}", kind, f"{kind}/"
+    )
+    lastmod = newest([term.articles[0] for term in terms])
+    return Page("terms.html", info, lastmod, {"heading": heading, "intro": "", "terms": terms})
+
+
+def _archives(config: SiteConfig, years: tuple[Year, ...]) -> Page:
+    info = PageInfo(
+        f"Archive — {config.title}", f"Every story in {config.title}, by month", "archives", "archive/"
+    )
+    lastmod = newest([a for year in years for month in year.months for a in month.articles])
+    return Page("archives.html", info, lastmod, {"heading": "Archive", "years": years})
+
+
+def _not_found(config: SiteConfig) -> Page:
+    not_found = f"This page is not part of {config.title}."
+    return Page("404.html", PageInfo(f"Page not found — {config.title}", not_found, "404", "404.html"))

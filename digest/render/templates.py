@@ -1,0 +1,139 @@
+"""Planned pages + theme → Outputs: Jinja2 through the loader chain site → theme → built-in."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2 import nodes
+from jinja2.ext import Extension
+from jinja2.parser import Parser
+
+from digest.config.site_config import SiteConfig
+from digest.config.themes import theme_dirs
+from digest.errors import DigestError
+from digest.incremental.bytecode import CheckedBytecodeCache
+from digest.incremental.fingerprints import fingerprint, settings_key, tree_key
+from digest.render.plan import Page
+from digest.site.model import Output
+from digest.urls import absolute_url, linker, root_url
+from digest.workers import Work
+
+
+class FragmentCache(Extension):
+    """`{% cache "card", a.url, url("") %}…{% endcache %}`: render a fragment once per key per build.
+
+    A story's card appears on a dozen list pages; rendered once per link depth (`url("")`), most
+    list pages are mostly copies. The key must name everything the fragment shows.
+    """
+
+    tags = frozenset({"cache"})
+    LIMIT = 50_000  # fragments kept; past this the store starts over, to bound memory
+
+    def __init__(self, environment: jinja2.Environment) -> None:
+        super().__init__(environment)
+        self.fragments: dict[tuple[Any, ...], str] = {}
+
+    def parse(self, parser: Parser) -> nodes.Node:
+        lineno = next(parser.stream).lineno
+        key = [parser.parse_expression()]
+        while parser.stream.skip_if("comma"):
+            key.append(parser.parse_expression())
+        body = parser.parse_statements(("name:endcache",), drop_needle=True)
+        call = self.call_method("_fragment", [nodes.Tuple(key, "load")])
+        return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
+
+    def _fragment(self, key: tuple[Any, ...], caller: Callable[[], str]) -> str:
+        found = self.fragments.get(key)
+        if found is None:
+            if len(self.fragments) >= self.LIMIT:
+                self.fragments.clear()
+            found = self.fragments[key] = caller()
+        return found
+
+
+def make_environment(
+    config: SiteConfig, damaged: set[Path] | None = None, *, clean: bool = False
+) -> jinja2.Environment:
+    """Jinja2 with the loader chain site templates → theme → built-in, autoescaped and strict.
+
+    Compiled templates are checked first, the damaged ones added to `damaged`; `clean` reads none.
+    """
+    loaders = [jinja2.FileSystemLoader(config.root / "templates")]
+    loaders += [jinja2.FileSystemLoader(d / "templates") for d in theme_dirs(config)]
+    compiled = CheckedBytecodeCache(config.root, read=not clean)
+    if not clean:
+        compiled.drop_damaged(set() if damaged is None else damaged)
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        bytecode_cache=compiled,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=[FragmentCache],
+    )
+    env.filters["datefmt"] = lambda value, fmt="%B %-d, %Y": value.strftime(fmt)
+    env.globals["site"] = config
+    # every template and theme file, and the settings: an edit to any of them redoes every page
+    env.globals["theme_key"] = fingerprint(
+        settings_key(config), tree_key([config.root / "templates", *theme_dirs(config)])
+    )
+    return env
+
+
+def page_work(
+    config: SiteConfig, env: jinja2.Environment, pages: list[Page], previous: dict[str, str]
+) -> Work:
+    """The pages whose fingerprint is in `previous` are kept; the others are to be rendered."""
+    theme_key = env.globals["theme_key"]
+    work = Work()
+    for page in pages:
+        mark = theme_key + page.key  # page.key is computed once per page, then reused
+        if previous.get(page.path) == mark:
+            work.kept.append(Output(page.path, None, page.lastmod, mark))
+        else:
+            work.todo.append(partial(_render_one, config, env, page, mark))
+    return work
+
+
+def _render_one(config: SiteConfig, env: jinja2.Environment, page: Page, mark: str) -> Output:
+    """Render one planned page, turning template mistakes into `template:line` errors."""
+    template = page.template
+    if page.info.kind == "404":  # served at any missing path, so its links are rooted at base_url
+        url: Callable[[str], str] = lambda target: root_url(config.base_url, target)  # noqa: E731
+    else:
+        url = linker(page.info.url)
+    try:
+        html = env.get_template(template).render(
+            page=page.info,
+            url=url,
+            absolute_url=lambda target: absolute_url(config.base_url, target),
+            structured_data=page.structured_data() if page.structured_data else None,
+            **page.context,
+        )
+    except jinja2.TemplateSyntaxError as exc:
+        raise DigestError(
+            Path(exc.filename or template), exc.lineno, f"template syntax error: {exc.message}"
+        ) from None
+    except jinja2.TemplateNotFound as exc:
+        raise DigestError(Path(template), None, f"template `{exc.name}` not found in the theme") from None
+    except jinja2.UndefinedError as exc:
+        path, line = _template_frame(exc, template)
+        raise DigestError(path, line, f"{exc.message} — check the variable's spelling") from None
+    except Exception as exc:  # a filter or method failing inside a template: still the template's line
+        path, line = _template_frame(exc, template)
+        raise DigestError(path, line, f"template error: {type(exc).__name__}: {exc}") from None
+    return Output(page.path, html.encode("utf-8"), page.lastmod, mark)
+
+
+def _template_frame(exc: BaseException, fallback: str) -> tuple[Path, int | None]:
+    """The template file and line where a render error happened (Jinja2 rewrites tracebacks so)."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".html", ".xml", ".txt", ".j2")):
+            return Path(frame.filename), frame.lineno
+    return Path(fallback), None

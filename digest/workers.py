@@ -1,0 +1,100 @@
+"""Work spread over all cores in forked workers that share the site in memory and die with the build.
+
+Without PR_SET_PDEATHSIG a `kill -9` of `digest build` leaves its workers running, waiting for work that
+never comes, and holding the site's lock (they share its descriptor), so the next build would wait for ever.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from digest.site.model import Output
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>: the signal a child gets when its parent dies
+PARALLEL_FROM = 100  # tasks per worker below which forking costs more than it saves
+CHUNK = 32  # tasks a worker runs per round trip
+
+Task = Callable[[], Output]
+
+
+@dataclass(slots=True)
+class Work:
+    """What one stage has to output: files known to be unchanged, and the renders still to run."""
+
+    kept: list[Output] = field(default_factory=list)
+    todo: list[Task] = field(default_factory=list)
+
+
+def run_tasks(tasks: Sequence[Task], then: Callable[[Output], Output] | None = None) -> Iterator[Output]:
+    """Each task's output passed through `then`, in order; in forked workers when there are enough.
+
+    Tasks are closures over the site, never pickled: the workers are forked after they exist.
+    `then` runs where the task ran, so a worker can write its own output (see write.Staging).
+    """
+    global _TASKS, _THEN
+    workers = min(os.cpu_count() or 1, len(tasks) // PARALLEL_FROM)
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from (then(task()) if then else task() for task in tasks)
+        return
+    _TASKS, _THEN = tasks, then
+    try:
+        chunks = [range(start, min(start + CHUNK, len(tasks))) for start in range(0, len(tasks), CHUNK)]
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=start_forked_worker, initargs=(os.getpid(),)
+        ) as pool:
+            for outputs in pool.map(_run_chunk, chunks):
+                yield from outputs
+    finally:
+        _TASKS, _THEN = (), None
+
+
+def start_forked_worker(parent: int) -> None:
+    """A forked worker's first step: never outlive the build (`parent`), and collect only its own garbage."""
+    die_with_parent(parent)
+    collect_in_worker()
+
+
+def collect_in_worker() -> None:
+    """A forked worker collects its own garbage, but never scans (and so copies) the pages it shares.
+
+    The parent may run with the collector off (the command line does); what the worker inherits is
+    frozen, so a collection looks only at what the worker itself makes.
+    """
+    gc.freeze()
+    gc.enable()
+
+
+_TASKS: Sequence[Callable[[], Any]] = ()  # what forked workers run, by index
+_THEN: Callable[[Output], Output] | None = None
+
+
+def _run_chunk(indexes: range) -> list[Output]:
+    then = _THEN
+    return [then(_TASKS[index]()) if then else _TASKS[index]() for index in indexes]
+
+
+def die_with_parent(parent: int) -> None:
+    """Have Linux SIGKILL this forked child when `parent` dies; elsewhere, do nothing.
+
+    Called first in the child, with the pid the parent had before forking: when the parent has died
+    already, the child belongs to another process, which the kernel would watch instead, so it ends now.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes  # only in the child, so a build that never forks never pays for it
+    except ImportError:  # a Python built without it: the child works, only without the guarantee
+        return
+    if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        return  # refused (a sandbox's filter): the same
+    if os.getppid() != parent:
+        os.kill(os.getpid(), signal.SIGKILL)
