@@ -14,10 +14,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from digest import __version__
-from digest.build import Report, build
+from digest.build import Options, build
 from digest.config.site_config import load_config, require_config
 from digest.errors import BuildError, BuildWarning, DigestError
+from digest.incremental.state import BuildState
 from digest.oserrors import explain
+from digest.report import Report
 from digest.write.lock import Busy, site_locked
 
 SHOWN_PER_WARNING = 3  # identical warnings beyond this are counted, not listed (without -v)
@@ -186,14 +188,9 @@ def _build(args: argparse.Namespace) -> int:
     config = load_config(args.config, overrides)
     show_progress = sys.stderr.isatty() and not args.quiet
     with site_locked(config.root, _silent if args.quiet else _waiting):
-        report = build(
-            config,
-            drafts=args.drafts,
-            future=args.future,
-            output=args.output,
-            clean=args.clean,
-            progress=_progress if show_progress else None,
-        )
+        state = BuildState.empty(config.root) if args.clean else BuildState.load(config.root)
+        options = Options(args.drafts, args.future, args.output, _progress if show_progress else None)
+        report = build(config, state, options)
     if show_progress:
         print("\r\033[K", end="", file=sys.stderr)
     if not args.quiet:

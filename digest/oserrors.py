@@ -29,7 +29,7 @@ FIXES = MappingProxyType(
         errno.EIO: "the disk failed to read or write: check it, then build again",
     }
 )
-_WRITING = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}  # a copy names its source first
+_WRITING = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})  # a copy names its source first
 
 
 def explain(error: OSError, fallback: Path) -> DigestError:

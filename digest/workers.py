@@ -13,48 +13,33 @@ import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
-from typing import Any
-
-from digest.site.model import Output
+from typing import Any, TypeVar
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>: the signal a child gets when its parent dies
 PARALLEL_FROM = 100  # tasks per worker below which forking costs more than it saves
 CHUNK = 32  # tasks a worker runs per round trip
 
-Task = Callable[[], Output]
+T = TypeVar("T")
 
 
-@dataclass(slots=True)
-class Work:
-    """What one stage has to output: files known to be unchanged, and the renders still to run."""
+def run_tasks(tasks: Sequence[Callable[[], T]], then: Callable[[T], T] | None = None) -> Iterator[T]:
+    """Each task's result passed through `then`, in order; in forked workers when there are enough.
 
-    kept: list[Output] = field(default_factory=list)
-    todo: list[Task] = field(default_factory=list)
-
-
-def run_tasks(tasks: Sequence[Task], then: Callable[[Output], Output] | None = None) -> Iterator[Output]:
-    """Each task's output passed through `then`, in order; in forked workers when there are enough.
-
-    Tasks are closures over the site, never pickled: the workers are forked after they exist.
-    `then` runs where the task ran, so a worker can write its own output (see write.Staging).
+    Tasks are closures over the site, never pickled: the workers are forked after they exist, and
+    get them as their initializer's arguments. `then` runs where the task ran, so a worker can write
+    its own output (see write.output.Staging).
     """
-    global _TASKS, _THEN
     workers = min(os.cpu_count() or 1, len(tasks) // PARALLEL_FROM)
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         yield from (then(task()) if then else task() for task in tasks)
         return
-    _TASKS, _THEN = tasks, then
-    try:
-        chunks = [range(start, min(start + CHUNK, len(tasks))) for start in range(0, len(tasks), CHUNK)]
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(
-            workers, mp_context=context, initializer=start_forked_worker, initargs=(os.getpid(),)
-        ) as pool:
-            for outputs in pool.map(_run_chunk, chunks):
-                yield from outputs
-    finally:
-        _TASKS, _THEN = (), None
+    chunks = [range(start, min(start + CHUNK, len(tasks))) for start in range(0, len(tasks), CHUNK)]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_task_worker, initargs=(os.getpid(), tasks, then)
+    ) as pool:
+        for results in pool.map(_run_chunk, chunks):
+            yield from results
 
 
 def start_forked_worker(parent: int) -> None:
@@ -73,13 +58,22 @@ def collect_in_worker() -> None:
     gc.enable()
 
 
-_TASKS: Sequence[Callable[[], Any]] = ()  # what forked workers run, by index
-_THEN: Callable[[Output], Output] | None = None
+Then = Callable[[Any], Any] | None
+_TASKS: tuple[Sequence[Callable[[], Any]], Then] = ((), None)  # set in each forked worker, never in the build
 
 
-def _run_chunk(indexes: range) -> list[Output]:
-    then = _THEN
-    return [then(_TASKS[index]()) if then else _TASKS[index]() for index in indexes]
+def _start_task_worker(
+    parent: int, tasks: Sequence[Callable[[], Any]], then: Callable[[Any], Any] | None
+) -> None:
+    """A task worker keeps the tasks it was forked with, to run them by index."""
+    global _TASKS
+    start_forked_worker(parent)
+    _TASKS = (tasks, then)
+
+
+def _run_chunk(indexes: range) -> list[Any]:
+    tasks, then = _TASKS
+    return [then(tasks[index]()) if then else tasks[index]() for index in indexes]
 
 
 def die_with_parent(parent: int) -> None:

@@ -5,13 +5,20 @@ from __future__ import annotations
 import os
 import textwrap
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from lxml import html as lxml_html
 
-from digest.build import Report, build
-from digest.config.site_config import load_config
+from digest.build import Options, build
+from digest.config.site_config import SiteConfig, load_config
+from digest.content.inputs import content_files
+from digest.content.read import collect, parse_files
+from digest.incremental.state import BuildState
+from digest.report import Report
+from digest.site.group import group, publish
+from digest.site.model import Site
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI") == "true"
@@ -54,9 +61,38 @@ def make_site(tmp_path: Path) -> Callable[..., Path]:
     return make
 
 
-def build_site(root: Path, **options: object) -> Report:
-    """Build a scratch site the way `digest build` does, returning the report."""
-    return build(load_config(root / "site.yml"), **options)  # type: ignore[arg-type]
+def small_newsroom(tmp_path: Path, count: int = 6) -> Path:
+    """A site of `count` stories from two sources, two a page, tagged so that edits reach a few pages."""
+    files = {
+        f"content/s{n}.md": article(
+            f"Story {n}",
+            f"2022-09-{n:02d}T10:00:00Z",
+            source="Reuters" if n % 2 else "NYTIMES",
+            tags="[Energy]" if n <= 2 else "[Markets]",
+            location="Oslo, Norway",
+        )
+        for n in range(1, count + 1)
+    }
+    write_files(tmp_path, {"site.yml": SITE_YML + "per_page: 2\n", **files})
+    return tmp_path
+
+
+def build_site(root: Path, *, clean: bool = False, **options: object) -> Report:
+    """Build a scratch site as `digest build` does (`clean`: from an empty state); returns the report."""
+    config = load_config(root / "site.yml")
+    return build(config, BuildState.empty(config.root) if clean else None, Options(**options))  # type: ignore[arg-type]
+
+
+def clean_build(config: SiteConfig) -> Report:
+    """`digest build --clean`: from an empty build state, reading nothing the last build left."""
+    return build(config, BuildState.empty(config.root))
+
+
+def grouped(config: SiteConfig, now: datetime) -> Site:
+    """A site's stories read and grouped as a cold build does, with nothing known from earlier builds."""
+    files = content_files(config).articles
+    reading = collect(files, parse_files(config, list(files)))
+    return group(*publish(reading.articles, now), config.tz, None)
 
 
 def page(root: Path, url: str) -> lxml_html.HtmlElement:

@@ -15,7 +15,7 @@ from browser import chromium, missing
 from conftest import ROOT
 from http_server import Served, serve
 
-from digest.build import build
+from digest.build import Options, build
 from digest.config.site_config import load_config
 
 AXE = ROOT / "tests/tools/node_modules/axe-core/axe.min.js"
@@ -53,7 +53,7 @@ def site(tmp_path_factory) -> Iterator[Served]:
     with pytest.MonkeyPatch.context() as patch:  # as in conftest: future articles stay in the future
         patch.setenv("SOURCE_DATE_EPOCH", "1700000000")
         config = load_config(ROOT / "site.yml")
-        build(config, output=output)
+        build(config, options=Options(output=output))
     assert config.base_url.rstrip("/").endswith("/digest")
     with serve(output, "/digest/") as served:
         yield served

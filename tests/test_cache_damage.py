@@ -20,8 +20,8 @@ from conftest import SITE_YML, article, write_files
 import digest.incremental.checked
 from digest.build import build
 from digest.config.site_config import load_config
-from digest.incremental.cache import damage_note
 from digest.incremental.checked import FORMAT, read_checked, write_checked
+from digest.incremental.store import damage_note
 from digest.preview.session import Preview
 from digest.write.lock import LOCK_FILE
 
@@ -29,7 +29,7 @@ TOOL = Path(__file__).parent / "no_cache_reads.py"
 TAGS = ["Energy", "Markets", "Climate", "Trade", "Europe", "Water", "Grain"]
 KINDS = {  # each kind of file in .digest-cache/ (the largest one is damaged), and if an edit reads it
     "compiled template": ("templates/*.cache", True),
-    "related stories": ("build.pickle", True),
+    "related stories": ("related.pickle", True),
     "parsed articles": ("articles-*.pickle", True),
     "output manifest": ("manifest-*.pickle", True),
     "snapshot": ("snapshot-*.json", True),
@@ -177,7 +177,7 @@ def test_a_cache_from_before_checksums_is_damage_and_one_of_another_format_is_st
     assert result.returncode == 0 and result.stderr == "", result.stderr
     (page,) = (site / "public").glob("*/*/story-7/index.html")
     assert "Yet another update." in page.read_text()
-    assert read_checked(site / ".digest-cache/build.pickle", set()) is not None  # rewritten in this FORMAT
+    assert read_checked(site / ".digest-cache/related.pickle", set()) is not None  # rewritten in this FORMAT
 
 
 def test_another_sites_cache_is_stale_not_trusted(site, built, tmp_path):

@@ -17,9 +17,8 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from conftest import SITE_YML, article, write_files
+from conftest import SITE_YML, article, clean_build, write_files
 
-from digest.build import build
 from digest.config.site_config import load_config
 from digest.write.lock import Busy
 
@@ -55,7 +54,7 @@ def _clean_build(root: Path, scratch: Path) -> dict[str, bytes]:
     shutil.rmtree(scratch, ignore_errors=True)
     shutil.copytree(root / "content", scratch / "content")
     shutil.copy(root / "site.yml", scratch / "site.yml")
-    build(load_config(scratch / "site.yml"), clean=True)
+    clean_build(load_config(scratch / "site.yml"))
     return _tree(scratch / "public")
 
 

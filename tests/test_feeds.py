@@ -11,18 +11,16 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import article, build_site
+from conftest import article, build_site, grouped
 from lxml import etree
 from lxml import html as lxml_html
 
 from digest.build import build_now
 from digest.config.site_config import Publisher, SiteConfig, load_config
-from digest.content.read import read_articles
-from digest.render.feeds import EPOCH, feed_work
-from digest.site.group import build_site as group_site
+from digest.content.article import EPOCH
+from digest.render.feeds import plan_feeds, render_feed
 from digest.site.model import Site
 from digest.urls import absolute_url
-from digest.workers import run_tasks
 
 BASE = "https://example.org/digest/"
 SITE_YML = f"""title: Test Digest
@@ -84,10 +82,8 @@ def _files(count: int = 25) -> dict[str, str | bytes]:
 def _render(root: Path, config: SiteConfig | None = None) -> tuple[dict[str, bytes], Site, SiteConfig]:
     """Read and group the scratch site as build.py does, then render only its feeds."""
     config = config or load_config(root / "site.yml")
-    site, errors = group_site(read_articles(config).articles, config.tz, build_now())
-    assert not errors
-    work = feed_work(config, site)
-    outputs = [*work.kept, *run_tasks(work.todo)]
+    site = grouped(config, build_now())
+    outputs = [render_feed(config, feed) for feed in plan_feeds(config, site)]
     paths = [o.path for o in outputs]
     assert len(paths) == len(set(paths)), "two feeds share a path"
     return {o.path: o.content for o in outputs}, site, config

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-import digest.site.group
 import digest.site.related
-from digest.site.group import build_site
-from digest.site.model import Article, Location, Source, Tag
+from digest.content.article import Article, Location, Source, Tag
+from digest.incremental.state import BuildState
+from digest.site.group import group, publish
+from digest.site.model import RelatedRecord, Site
 
 NOW = datetime(2023, 1, 1, tzinfo=timezone.utc)
 TAGS = [Tag(name, name.lower()) for name in ("Energy", "Markets", "Elections", "Health")]
@@ -36,20 +37,26 @@ def _stories(count: int = 40) -> list[Article]:
                 location=Location("Oslo, Norway", "oslo-norway") if n % 4 else None,
                 tags=(TAGS[n % 4], TAGS[(n * 3 + 1) % 4]) if n % 7 else (),
                 draft=n == 13,
-                digest=f"{n:064x}",
+                file_fingerprint=f"{n:064x}",
             )
         )
     return stories
 
 
-def _afresh(stories: list[Article], **options: object) -> digest.site.group.Site:
-    digest.site.group._LAST.clear()
-    return build_site(stories, timezone.utc, NOW, **options)[0]  # type: ignore[arg-type]
+def _afresh(stories: list[Article], *, future: bool = False, known: RelatedRecord | None = None) -> Site:
+    """Grouped in a new process: nothing in memory, at most the last related record from disk."""
+    return group(*publish(stories, NOW, future=future), timezone.utc, known)
+
+
+def _kept(state: BuildState, stories: list[Article], *, future: bool = False) -> Site:
+    """Grouped by a build state that grouped the site before, as the preview's does at every save."""
+    published, left_out = publish(stories, NOW, future=future)
+    return state.grouped(published, left_out, timezone.utc, drafts=False, future=future)[0]
 
 
 EDITS = {
-    "body": lambda a: replace(a, body="<p>New.</p>", digest="f" * 64),
-    "title": lambda a: replace(a, title="Renamed", digest="e" * 64),
+    "body": lambda a: replace(a, body="<p>New.</p>", file_fingerprint="f" * 64),
+    "title": lambda a: replace(a, title="Renamed", file_fingerprint="e" * 64),
     "same instant, another offset": lambda a: replace(
         a, date=a.date.astimezone(timezone(timedelta(hours=5)))
     ),
@@ -64,21 +71,21 @@ EDITS = {
 
 @pytest.mark.parametrize("edit", EDITS)
 @pytest.mark.parametrize("future", [False, True])
-def test_a_site_grouped_again_after_an_edit_equals_one_grouped_afresh(edit, future):
+def test_a_site_grouped_again_after_an_edit_equals_one_grouped_afresh(edit, future, tmp_path):
     stories = _stories()
-    _afresh(stories, future=future)
+    state = BuildState.load(tmp_path)
+    _kept(state, stories, future=future)
     for index in (5, 20, 21):
         stories[index] = EDITS[edit](stories[index])
-        again = build_site(stories, timezone.utc, NOW, future=future)[0]
-        assert again == _afresh(stories, future=future)
-        build_site(stories, timezone.utc, NOW, future=future)  # the next edit patches this one
+        assert _kept(state, stories, future=future) == _afresh(stories, future=future)
 
 
-def test_an_edit_that_moves_no_story_reuses_every_list_it_is_not_in():
+def test_an_edit_that_moves_no_story_reuses_every_list_it_is_not_in(tmp_path):
     stories = _stories()
-    before = _afresh(stories)
+    state = BuildState.load(tmp_path)
+    before = _kept(state, stories)
     stories[22] = EDITS["body"](stories[22])  # tagged Elections and Health, from NYTIMES, in Oslo
-    after = build_site(stories, timezone.utc, NOW)[0]
+    after = _kept(state, stories)
     assert after == _afresh(stories)
     same = lambda old, new: [a.slug for a, b in zip(old, new, strict=True) if a is b]  # noqa: E731
     assert same(before.tags, after.tags) == ["energy", "markets"]
@@ -94,10 +101,9 @@ def test_an_edit_that_moves_no_story_reuses_every_list_it_is_not_in():
     assert sum(a is not b for a, b in zip(before.articles, after.articles, strict=True)) == 1
 
 
-def _regrouped(stories: list[Article], known: digest.site.group.Site) -> digest.site.group.Site:
+def _regrouped(stories: list[Article], known: Site) -> Site:
     """Grouped in a new process after an edit: nothing in memory, the last related record on disk."""
-    digest.site.group._LAST.clear()
-    return build_site(stories, timezone.utc, NOW, known_related=known.related_record)[0]
+    return _afresh(stories, known=known.related_record)
 
 
 CHANGES = {

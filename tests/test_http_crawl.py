@@ -30,7 +30,7 @@ from http_server import Served, serve
 from lxml import etree
 from lxml import html as lxml_html
 
-from digest.build import build
+from digest.build import Options, build
 from digest.config.site_config import load_config
 
 MAX_REQUESTS = 2000
@@ -192,7 +192,7 @@ def crawl(site: Served, starts: dict[str, int]) -> Crawl:
 def _frozen_build(output: Path, overrides: dict[str, str] | None = None) -> None:
     with pytest.MonkeyPatch.context() as patch:  # as in conftest: future articles stay in the future
         patch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-        build(load_config(ROOT / "site.yml", overrides), output=output)
+        build(load_config(ROOT / "site.yml", overrides), options=Options(output=output))
 
 
 @pytest.fixture(scope="module", params=["root", "sub-path"])

@@ -6,13 +6,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SITE_YML, article, write_files
+from conftest import SITE_YML, article, clean_build, write_files
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from digest.build import build
 from digest.config.site_config import load_config
 from digest.errors import BuildError, DigestError
+from digest.incremental.state import BuildState
 
 TAGS = ["Energy", "Markets", "Climate", "Trade", "Europe"]
 
@@ -45,7 +46,7 @@ def _assert_same_as_cold(site: Path, tmp: Path) -> None:
     cold = tmp / "cold"
     shutil.rmtree(cold, ignore_errors=True)
     shutil.copytree(site, cold, ignore=shutil.ignore_patterns("public", ".digest-cache"))
-    build(load_config(cold / "site.yml"), clean=True)
+    clean_build(load_config(cold / "site.yml"))
     incremental, fresh = _tree(site / "public"), _tree(cold / "public")
     assert sorted(incremental) == sorted(fresh)
     different = [path for path in fresh if incremental[path] != fresh[path]]
@@ -112,7 +113,7 @@ def test_an_edit_rewrites_only_the_pages_that_show_it(site):
 
 
 def test_a_corrupt_cache_is_ignored(site, tmp_path):
-    (site / ".digest-cache/build.pickle").write_bytes(b"not a pickle")
+    (site / ".digest-cache/related.pickle").write_bytes(b"not a pickle")
     MUTATIONS["edit body"](site)
     _rebuild(site)
     _assert_same_as_cold(site, tmp_path)
@@ -218,42 +219,66 @@ def test_touched_but_unchanged_files_are_not_parsed_again(site, monkeypatch):
         path.touch()
     parsed: list[Path] = []
     real = digest.content.read._parse_one
-    monkeypatch.setattr(digest.content.read, "_parse_one", lambda path: parsed.append(path) or real(path))
+    monkeypatch.setattr(
+        digest.content.read, "_parse_one", lambda path, *rest: parsed.append(path) or real(path, *rest)
+    )
     assert _rebuild(site).written == 0
     assert parsed == []
 
 
 def _count_cache_reads(monkeypatch) -> list[Path]:
-    import digest.incremental.cache
+    import digest.incremental.store
 
     reads: list[Path] = []
-    real = digest.incremental.cache.read_checked
+    real = digest.incremental.store.read_checked
     monkeypatch.setattr(
-        digest.incremental.cache,
+        digest.incremental.store,
         "read_checked",
         lambda path, damaged: reads.append(path) or real(path, damaged),
     )
     return reads
 
 
+def _count_parses(monkeypatch) -> list[Path]:
+    import digest.content.read
+
+    parsed: list[Path] = []
+    real = digest.content.read._parse_one
+    monkeypatch.setattr(
+        digest.content.read, "_parse_one", lambda path, *rest: parsed.append(path) or real(path, *rest)
+    )
+    return parsed
+
+
+def _kept_state(site: Path) -> BuildState:
+    """The state a long-running process (the preview) keeps from build to build, after its first."""
+    state = BuildState.load(site)
+    story = site / "content/story-1.md"
+    story.write_text(story.read_text() + "\nA later paragraph.\n")  # so that this first build reads the cache
+    build(load_config(site / "site.yml"), state)
+    return state
+
+
 def test_a_long_running_process_keeps_its_cache_in_memory(site, monkeypatch, tmp_path):
     """The preview rebuilds on every save: unpickling 10,000 parsed articles each time is the wait."""
+    state = _kept_state(site)
     reads = _count_cache_reads(monkeypatch)
     MUTATIONS["edit body"](site)
-    _rebuild(site)
+    build(load_config(site / "site.yml"), state)
     MUTATIONS["add tag"](site)
-    _rebuild(site)
+    build(load_config(site / "site.yml"), state)
     assert reads == []
     _assert_same_as_cold(site, tmp_path)
 
 
 def test_a_cache_written_by_another_process_is_read_again(site, monkeypatch, tmp_path):
     """Another `digest build` may have saved since: the files on disk, not memory, are then the truth."""
+    state = _kept_state(site)
     reads = _count_cache_reads(monkeypatch)
-    (site / ".digest-cache/build.pickle").write_bytes(b"not a pickle")
-    MUTATIONS["edit body"](site)
-    _rebuild(site)
-    assert site / ".digest-cache/build.pickle" in reads
+    (site / ".digest-cache/related.pickle").write_bytes(b"not a pickle")
+    MUTATIONS["add tag"](site)  # grouped afresh, with the related stories chosen last time
+    build(load_config(site / "site.yml"), state)
+    assert site / ".digest-cache/related.pickle" in reads
     _assert_same_as_cold(site, tmp_path)
 
 
@@ -268,24 +293,32 @@ def test_articles_read_before_a_template_error_are_not_read_again(site, monkeypa
     (site / "templates/article.html").unlink()
     parsed: list[Path] = []
     real = digest.content.read._parse_one
-    monkeypatch.setattr(digest.content.read, "_parse_one", lambda path: parsed.append(path) or real(path))
+    monkeypatch.setattr(
+        digest.content.read, "_parse_one", lambda path, *rest: parsed.append(path) or real(path, *rest)
+    )
     _rebuild(site)
     assert parsed == []
 
 
 def test_a_long_running_process_hashes_only_the_pages_an_edit_touches(site, monkeypatch, tmp_path):
     """The preview plans every page on each save, but takes the unchanged ones from the last build."""
-    import digest.render.plan
+    import digest.incremental.fingerprints
 
     hashed: list[tuple[str, str | None]] = []  # (maker, story URL) of each page hashed
-    real = digest.render.plan.fingerprint
+    real = digest.incremental.fingerprints.of_values
     story = lambda inputs: getattr(inputs[0], "url", None) if inputs else None  # noqa: E731
-    count = lambda name, *inputs: hashed.append((name, story(inputs))) or real(name, *inputs)  # noqa: E731
-    monkeypatch.setattr(digest.render.plan, "fingerprint", count)
-    _rebuild(site)  # this process's first build of the site since the fixture: everything unchanged
+
+    def count(name, *inputs):
+        if isinstance(name, str) and name.startswith("_"):  # a page's maker (not a feed, nor the theme)
+            hashed.append((name, story(inputs)))
+        return real(name, *inputs)
+
+    state = _kept_state(site)
+    monkeypatch.setattr(digest.incremental.fingerprints, "of_values", count)
+    build(load_config(site / "site.yml"), state)  # nothing changed since the state's last build
     assert hashed == []
     MUTATIONS["edit body"](site)
-    _rebuild(site)
+    build(load_config(site / "site.yml"), state)
     assert ("_article", "2022/09/story-5/") in hashed
     assert ("_article", "2022/09/story-3/") not in hashed  # no shared tag, not a neighbour
     assert 0 < len(hashed) < 20
@@ -300,7 +333,9 @@ def test_the_preview_and_the_build_share_what_they_parsed(site, monkeypatch):
     preview = Preview(site / "site.yml", {"base_url": "http://127.0.0.1:1/"}, False, False, print)
     parsed: list[Path] = []
     real = digest.content.read._parse_one
-    monkeypatch.setattr(digest.content.read, "_parse_one", lambda path: parsed.append(path) or real(path))
+    monkeypatch.setattr(
+        digest.content.read, "_parse_one", lambda path, *rest: parsed.append(path) or real(path, *rest)
+    )
     assert preview.rebuild() is not None
     MUTATIONS["edit body"](site)
     _rebuild(site)
@@ -316,7 +351,7 @@ def test_after_a_build_in_another_process_only_the_files_it_wrote_are_read(site,
     import sys
 
     import digest.content.read
-    import digest.incremental.cache
+    import digest.incremental.articles
     from digest.preview.session import Preview
 
     preview = Preview(site / "site.yml", {"base_url": "http://127.0.0.1:1/"}, False, False, print)
@@ -326,9 +361,11 @@ def test_after_a_build_in_another_process_only_the_files_it_wrote_are_read(site,
     reads = _count_cache_reads(monkeypatch)
     parsed: list[Path] = []
     real = digest.content.read._parse_one
-    monkeypatch.setattr(digest.content.read, "_parse_one", lambda path: parsed.append(path) or real(path))
+    monkeypatch.setattr(
+        digest.content.read, "_parse_one", lambda path, *rest: parsed.append(path) or real(path, *rest)
+    )
     assert preview.rebuild() is not None
-    shard = digest.incremental.cache.shard_of(str(site / "content/story-5.md"))
+    shard = digest.incremental.articles.shard_of(str(site / "content/story-5.md"))
     assert reads == [site / f".digest-cache/articles-{shard:03d}.pickle"]  # not public/'s manifest either
     assert parsed == []  # the other process parsed the edit; the preview takes it from the shard
     assert "New facts." in (site / ".digest-cache/preview/2022/09/story-5/index.html").read_text()

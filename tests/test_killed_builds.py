@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import SITE_YML, article, write_files
+from conftest import SITE_YML, article, clean_build, write_files
 
 from digest.build import build
 from digest.config.site_config import load_config
@@ -141,7 +141,7 @@ def from_scratch(site: Path, tmp_path: Path) -> Tree:
     scratch = tmp_path / "scratch"
     shutil.rmtree(scratch, ignore_errors=True)
     shutil.copytree(site, scratch, ignore=shutil.ignore_patterns("public", ".digest-cache", ".public.*"))
-    build(load_config(scratch / "site.yml"), clean=True)
+    clean_build(load_config(scratch / "site.yml"))
     return tree(scratch / "public")
 
 

@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT
 from lxml import etree, html
 
-from digest.build import build
+from digest.build import Options, build
 from digest.config.site_config import load_config
 
 BASE = "https://example.org/digest/"
@@ -19,7 +19,7 @@ BASE = "https://example.org/digest/"
 @pytest.fixture(scope="module")
 def output(tmp_path_factory):
     out = tmp_path_factory.mktemp("meta") / "public"
-    build(load_config(ROOT / "site.yml"), output=out)
+    build(load_config(ROOT / "site.yml"), options=Options(output=out))
     return out
 
 

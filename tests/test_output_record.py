@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SITE_YML, article, write_files
+from conftest import SITE_YML, article, clean_build, write_files
 
-from digest.build import build
+from digest.build import Options, build
 from digest.config.site_config import load_config
 from digest.errors import DigestError
 from digest.write.record import RECORD, read_record
@@ -39,7 +39,7 @@ def _from_scratch(site: Path, tmp: Path) -> dict[str, bytes]:
     scratch = tmp / "scratch"
     shutil.rmtree(scratch, ignore_errors=True)
     shutil.copytree(site, scratch, ignore=shutil.ignore_patterns("public", ".digest-cache", "*.txt"))
-    build(load_config(scratch / "site.yml"), clean=True)
+    clean_build(load_config(scratch / "site.yml"))
     return _tree(scratch / "public")
 
 
@@ -104,7 +104,7 @@ def test_a_folder_digest_did_not_make_is_refused(tmp_path):
     )
     before = _tree(theirs)
     with pytest.raises(DigestError) as refused:
-        build(load_config(tmp_path / "site.yml"), output=theirs)
+        build(load_config(tmp_path / "site.yml"), options=Options(output=theirs))
     assert refused.value.path == theirs
     assert str(refused.value).endswith(
         f"not made by digest (it holds no {RECORD}), so nothing in it will be replaced — "
@@ -127,7 +127,7 @@ def test_an_empty_folder_and_a_new_one_are_fine(tmp_path):
     write_files(tmp_path, {"site.yml": SITE_YML, **_stories(2)})
     (tmp_path / "empty").mkdir()
     for folder in ("empty", "new/deeper"):
-        build(load_config(tmp_path / "site.yml"), output=tmp_path / folder)
+        build(load_config(tmp_path / "site.yml"), options=Options(output=tmp_path / folder))
         assert read_record(tmp_path / folder) == set(_tree(tmp_path / folder)) - {RECORD}
 
 
@@ -137,7 +137,7 @@ def test_files_digest_did_not_write_survive_every_kind_of_build(site):
     (site / "public/link-to-notes").symlink_to("PRECIOUS.txt")
     inode = (site / "public/PRECIOUS.txt").stat().st_ino
     config = load_config(site / "site.yml")
-    build(config, clean=True)
+    clean_build(config)
     build(load_config(site / "site.yml", {"base_url": "https://staging.example/"}))  # every page changes
     (site / "content/story-4.md").unlink()  # its folder held someone's file too
     build(config)

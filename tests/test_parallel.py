@@ -11,7 +11,7 @@ from conftest import article, build_site
 
 import digest.workers
 from digest.errors import DigestError
-from digest.site.model import Output
+from digest.render.plan import Output
 from digest.workers import run_tasks
 
 

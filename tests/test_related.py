@@ -12,7 +12,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digest.site.model import Article, Source, Tag
+from digest.content.article import Article, Source, Tag
 from digest.site.related import FEW_TAGS, RELATED, chooser
 from tests.conftest import article, page, write_files
 

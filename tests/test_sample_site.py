@@ -10,7 +10,7 @@ import pytest
 from conftest import IN_CI, ROOT, text_of
 from lxml import html
 
-from digest.build import build
+from digest.build import Options, build
 from digest.config.site_config import load_config
 
 VNU = ROOT / "tests/tools/node_modules/vnu-jar/build/dist/vnu.jar"
@@ -19,7 +19,7 @@ VNU = ROOT / "tests/tools/node_modules/vnu-jar/build/dist/vnu.jar"
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
     output = tmp_path_factory.mktemp("sample") / "public"
-    report = build(load_config(ROOT / "site.yml"), output=output)
+    report = build(load_config(ROOT / "site.yml"), options=Options(output=output))
     return report, output
 
 

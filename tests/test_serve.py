@@ -13,23 +13,17 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from browser import chromium
-from conftest import SITE_YML, article, write_files
+from conftest import SITE_YML, article, small_newsroom
 
 from digest.build import build
 from digest.config.site_config import load_config
-from digest.content.read import read_articles
 from digest.preview.serve import free_port
 from digest.preview.session import Preview
 from digest.preview.watch import Watch
-from digest.render.plan import plan_site
-from digest.render.templates import make_environment, page_work
-from digest.site.group import build_site
-from digest.workers import run_tasks
 
 
 def test_saves_folders_and_settings_each_make_one_rebuild(tmp_path):
@@ -115,14 +109,16 @@ def test_a_watched_preview_looks_only_at_the_saved_files_and_catches_what_the_wa
 
 def test_the_preview_trusts_its_own_folder_only_while_it_is_there(tmp_path, monkeypatch):
     """Kept pages are not stat'ed one by one; a preview folder deleted whole is rebuilt whole."""
-    import digest.build
+    import digest.incremental.state
 
     root = _site(tmp_path, 2)
     preview = Preview(root / "site.yml", {"base_url": "http://127.0.0.1:1/"}, False, False, lambda _: None)
     assert preview.rebuild() is not None
     checked: list[str] = []
-    real = digest.build.present_in
-    monkeypatch.setattr(digest.build, "present_in", lambda folder: checked.append(folder) or real(folder))
+    real = digest.incremental.state.present_in
+    monkeypatch.setattr(
+        digest.incremental.state, "present_in", lambda folder: checked.append(folder) or real(folder)
+    )
     assert preview.rebuild().written == 0 and checked == []
     shutil.rmtree(preview.output)
     assert preview.rebuild().written > 0 and checked
@@ -137,47 +133,7 @@ def test_a_busy_port_moves_to_the_next_free_one():
         assert free_port("127.0.0.1", port) != port
 
 
-def _site(tmp_path: Path, count: int = 6) -> Path:
-    files = {
-        f"content/s{n}.md": article(
-            f"Story {n}",
-            f"2022-09-{n:02d}T10:00:00Z",
-            source="Reuters" if n % 2 else "NYTIMES",
-            tags="[Energy]" if n <= 2 else "[Markets]",
-            location="Oslo, Norway",
-        )
-        for n in range(1, count + 1)
-    }
-    write_files(tmp_path, {"site.yml": SITE_YML + "per_page: 2\n", **files})
-    return tmp_path
-
-
-def test_an_edited_article_re_renders_exactly_the_pages_that_show_it(tmp_path):
-    root = _site(tmp_path)
-    config = load_config(root / "site.yml")
-    env = make_environment(config)
-
-    def pages(previous: dict[str, str]) -> dict[str, str | None]:
-        site, _ = build_site(read_articles(config).articles, config.tz, build_now)
-        work = page_work(config, env, plan_site(config, site), previous)
-        outputs = [*work.kept, *run_tasks(work.todo)]
-        return {o.path: o.fingerprint for o in outputs if not o.unchanged}
-
-    build_now = datetime(2023, 1, 1, tzinfo=timezone.utc)
-    first = pages({})
-    assert pages(first) == {}  # nothing changed: nothing rendered
-    (root / "content/s5.md").write_text(
-        article("Story 5", "2022-09-05T10:00:00Z", tags="[Markets]", location="Oslo, Norway", body="New.")
-    )
-    redone = set(pages(first))  # newest first, two a page: s6 s5 | s4 s3 | s2 s1
-    assert redone == {
-        "2022/09/s5/index.html",  # the story
-        "2022/09/s4/index.html", "2022/09/s6/index.html",  # its neighbours
-        "2022/09/s3/index.html",  # related through the tag Markets
-        "index.html", "tags/markets/index.html", "sources/reuters/index.html",  # the list pages showing it
-        "locations/oslo-norway/index.html", "archive/2022/index.html", "archive/2022/09/index.html",
-        "tags/index.html", "sources/index.html", "locations/index.html", "archive/index.html",  # indexes
-    }  # fmt: skip
+_site = small_newsroom
 
 
 def test_a_broken_save_never_raises_and_prints_its_error_once(tmp_path):

@@ -14,6 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 from bisect import bisect_left
 from collections.abc import Iterable
+from types import MappingProxyType
 from typing import Any
 
 import markdown
@@ -27,7 +28,7 @@ except ImportError:  # pragma: no cover (Python 3.10)
     import sre_constants as sre  # type: ignore[no-redef]
     import sre_parse  # type: ignore[no-redef]
 
-_COMMON = {" ": 100, "e": 20, "t": 20, "a": 20}  # to rank which of a pattern's needs is rarest in text
+_COMMON = MappingProxyType({" ": 100, "e": 20, "t": 20, "a": 20})  # ranks a pattern's needs: rarest first
 
 
 def skip_impossible_patterns(md: markdown.Markdown) -> None:

@@ -6,17 +6,62 @@ import fnmatch
 import os
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
+from typing import NamedTuple
 
 from digest.config.site_config import SiteConfig
 from digest.config.themes import theme_dirs
 from digest.content.walk import leads_outside, walk
 from digest.errors import BuildWarning
-from digest.incremental.fingerprints import Stat, file_stat
 
+Stat = tuple[int, int]  # a file's mtime_ns and size: a change to either means look again
 UNREADABLE: Stat = (0, -1)  # no file has this stat: such a file is always read, and its error reported
-Listing = tuple[dict[str, Stat], list[Path]]  # a content folder's articles with their stat, other files
+
+
+class Listing(NamedTuple):
+    """A content folder as one walk found it: its stories with their stat, and its other files."""
+
+    articles: dict[str, Stat]
+    others: list[Path]
+
+
+class Copy(NamedTuple):
+    """A file published as it is: where it comes from, and its path in the output folder."""
+
+    source: Path
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """Everything a build reads besides settings and theme templates, with what could not be used."""
+
+    articles: dict[str, Stat]  # story files (as strings: 10,000 Paths cost more than finding them changed)
+    copies: list[Copy]
+    skipped: list[BuildWarning]  # links out of the site, not followed
+
+
+def list_inputs(config: SiteConfig, listing: Listing | None = None) -> Inputs:
+    """The stories and the files to copy; `listing` is the content folder when a watcher already knows it."""
+    articles, others = listing or content_files(config)
+    skipped: list[BuildWarning] = []
+    return Inputs(articles, static_files(config, others, skipped), skipped)
+
+
+def file_stat(path: str | Path) -> Stat:
+    """What tells cheaply that a file is untouched."""
+    stat = os.stat(path)  # noqa: PTH116 (on strings: a Path per file would cost more than the stat)
+    return stat.st_mtime_ns, stat.st_size
+
+
+def stat_if_present(path: str | Path) -> Stat | None:
+    """`file_stat`, or None for a file that is not there."""
+    try:
+        return file_stat(path)
+    except OSError:
+        return None
 
 
 def ignored(patterns: tuple[str, ...]) -> re.Pattern[str]:
@@ -33,7 +78,7 @@ def content_files(config: SiteConfig) -> Listing:
     found = walk(str(config.content_path), str(config.root), ignored(config.ignore).match)
     articles = {path: _stat(path) for path in found.files if path.endswith(".md")}
     others = [path for path in found.files if not path.endswith(".md")]
-    return articles, [Path(path) for path in sorted([*others, *found.outside], key=lambda p: p.split("/"))]
+    return Listing(articles, [Path(p) for p in sorted([*others, *found.outside], key=lambda p: p.split("/"))])
 
 
 def _stat(path: str) -> Stat:
@@ -52,7 +97,7 @@ def relisted(config: SiteConfig, known: Listing, changed: Iterable[str]) -> List
     """
     root = f"{config.content_path}/"
     skip = ignored(config.ignore).match
-    articles, others = dict(known[0]), {str(path) for path in known[1]}
+    articles, others = dict(known.articles), {str(path) for path in known.others}
     added = removed = False
     for path in changed:
         if not path.startswith(root) or any(skip(name) for name in path[len(root) :].split("/")):
@@ -74,21 +119,19 @@ def relisted(config: SiteConfig, known: Listing, changed: Iterable[str]) -> List
         else:
             others.add(path)
     if not (added or removed):
-        return articles, known[1]
+        return Listing(articles, known.others)
     order = sorted([*articles, *others], key=lambda path: path.split("/"))  # content_files' order
-    return {path: articles[path] for path in order if path in articles}, [
-        Path(path) for path in order if path in others
-    ]
+    return Listing(
+        {path: articles[path] for path in order if path in articles}, [Path(p) for p in order if p in others]
+    )
 
 
-def static_files(
-    config: SiteConfig, content: list[Path], skipped: list[BuildWarning]
-) -> list[tuple[Path, str]]:
+def static_files(config: SiteConfig, content: list[Path], skipped: list[BuildWarning]) -> list[Copy]:
     """Files copied as they are: theme assets under static/, the site's static/, then `content`'s files.
 
     Links that lead out of the site are not followed; each one is added to `skipped` as a warning.
     """
-    copies: list[tuple[Path, str]] = []
+    copies: list[Copy] = []
     for theme in reversed(theme_dirs(config)):  # the built-in first, so the site's theme overrides it
         copies += _tree(config, theme / "static", "static/", skipped)
     copies += _tree(config, config.root / config.static_dir, "", skipped)
@@ -96,18 +139,16 @@ def static_files(
         if leads_outside(path, config.root):
             skipped.append(_outside(config, path))
         else:
-            copies.append((path, path.relative_to(config.content_path).as_posix()))
-    return [(source, relative) for relative, source in {rel: src for src, rel in copies}.items()]
+            copies.append(Copy(path, path.relative_to(config.content_path).as_posix()))
+    return [Copy(source, path) for path, source in {path: source for source, path in copies}.items()]
 
 
-def _tree(
-    config: SiteConfig, folder: Path, prefix: str, skipped: list[BuildWarning]
-) -> list[tuple[Path, str]]:
+def _tree(config: SiteConfig, folder: Path, prefix: str, skipped: list[BuildWarning]) -> list[Copy]:
     if not folder.is_dir():
         return []
     found = walk(str(folder), str(config.root))
     skipped += [_outside(config, Path(path)) for path in found.outside]
-    return [(Path(p), prefix + p[len(str(folder)) + 1 :]) for p in found.files if Path(p).is_file()]
+    return [Copy(Path(p), prefix + p[len(str(folder)) + 1 :]) for p in found.files if Path(p).is_file()]
 
 
 def _outside(config: SiteConfig, link: Path) -> BuildWarning:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -11,19 +12,42 @@ from typing import Any
 
 from digest.config.site_config import SiteConfig
 from digest.content import frontmatter
+from digest.content.article import Article, Compact, Location, Source, Tag
 from digest.content.dates import FILENAME_DATE
 from digest.content.file_bytes import read_content, unreadable
-from digest.content.inputs import content_files
+from digest.content.inputs import Stat
 from digest.content.markup import MarkdownRenderer, first_paragraph_text, word_count
 from digest.errors import BuildError, BuildWarning, DigestError
-from digest.incremental.cache import Cache, Cached
-from digest.incremental.fingerprints import FileState, Stat, file_state
-from digest.site.model import Article, Location, Source, Tag
 from digest.urls import article_url, is_external, slugify
 from digest.workers import start_forked_worker
 
 Progress = Callable[[str, int, int], None]
 PARALLEL_FROM = 64  # below this many files to parse, starting worker processes costs more than it saves
+
+
+@dataclass(frozen=True, slots=True)
+class FileState(Compact):
+    """What a story file looked like when it was read: cheap to compare (stat), then sure (fingerprint)."""
+
+    mtime_ns: int
+    size: int
+    fingerprint: str
+
+    @property
+    def stat(self) -> Stat:
+        return self.mtime_ns, self.size
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed(Compact):
+    """A story file read without errors: its Article and the warnings it gave."""
+
+    file: FileState
+    article: Article
+    warnings: tuple[BuildWarning, ...]
+
+
+Result = Parsed | list[DigestError]  # a file's story, or every mistake found in it
 
 
 @dataclass(slots=True)
@@ -35,93 +59,71 @@ class Reading:
     warnings: list[BuildWarning] = field(default_factory=list)
 
 
-def read_articles(
-    config: SiteConfig,
-    progress: Progress | None = None,
-    cache: Cache | None = None,
-    files: dict[str, Stat] | None = None,
-) -> Reading:
-    """Read, check and render every article; errors are collected, never raised one at a time.
-
-    Files whose stat or hash matches the cache are not parsed again; the rest are parsed on all cores.
-    `files` is the content folder's articles when the caller has already listed them.
-    """
-    cache = cache or Cache(Path(), "")
-    files = content_files(config)[0] if files is None else files
-    results: dict[str, Cached | list[DigestError]] = {}
-    todo: list[Path] = []
-    for key, stat in files.items():
-        cached = cache.articles.get(key)
-        if cached and (cached.state.mtime_ns, cached.state.size) == stat:
-            results[key] = cached
-        elif cached and (state := _state(Path(key))) and state.sha == cached.state.sha:
-            results[key] = Cached(state, cached.article, cached.warnings)  # touched, not changed
-        else:
-            todo.append(Path(key))
-    for number, (path, result) in enumerate(_parse_all(config, todo), 1):
-        if progress:
-            progress("reading", number, len(todo))
-        results[path.as_posix()] = result
+def collect(files: Iterable[str], results: Mapping[str, Result]) -> Reading:
+    """Every file's result, in the listing's order: the stories, and the mistakes all at once."""
     reading = Reading()
-    for gone in set(cache.articles).difference(files):
-        cache.put(gone, None)
-    for key in files:
-        result = results[key]
+    for path in files:
+        result = results[path]
         if isinstance(result, list):
-            cache.put(key, None)
             reading.errors.extend(result)
-            continue
-        if cache.articles.get(key) is not result:
-            cache.put(key, result)
-        reading.articles.append(result.article)
-        reading.warnings.extend(result.warnings)
+        else:
+            reading.articles.append(result.article)
+            reading.warnings.extend(result.warnings)
     return reading
 
 
-def _state(path: Path) -> FileState | None:
-    """A file's stat and hash, or None when it cannot be read (parsing it then reports why)."""
-    try:
-        return file_state(path)
-    except OSError:
-        return None
+def parse_files(config: SiteConfig, paths: list[str], progress: Progress | None = None) -> dict[str, Result]:
+    """Read, check and render these story files, on all cores when there are enough to repay it."""
+    results: dict[str, Result] = {}
+    for number, (path, result) in enumerate(_parse_all(config, [Path(p) for p in paths]), 1):
+        if progress:
+            progress("reading", number, len(paths))
+        results[path.as_posix()] = result
+    return results
 
 
-def _parse_all(config: SiteConfig, paths: list[Path]) -> Iterator[tuple[Path, Cached | list[DigestError]]]:
+def file_state(path: Path, data: bytes | None = None) -> FileState:
+    """A story file's stat and fingerprint (from `data` when it was already read)."""
+    stat = path.stat()
+    if data is None:
+        data = path.read_bytes()
+    return FileState(stat.st_mtime_ns, stat.st_size, hashlib.sha256(data).hexdigest())
+
+
+def _parse_all(config: SiteConfig, paths: list[Path]) -> Iterator[tuple[Path, Result]]:
     """Parse files here, or in worker processes when there are enough to repay starting them."""
     if len(paths) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        _start_worker(config)
-        yield from zip(paths, map(_parse_one, paths), strict=True)
+        renderer = MarkdownRenderer(config.markdown)
+        yield from ((path, _parse_one(path, config, renderer)) for path in paths)
         return
-    with ProcessPoolExecutor(initializer=_start_pool_worker, initargs=(config, os.getpid())) as pool:
-        yield from zip(paths, pool.map(_parse_one, paths, chunksize=32), strict=True)
+    with ProcessPoolExecutor(initializer=_start_worker, initargs=(config, os.getpid())) as pool:
+        yield from zip(paths, pool.map(_parse_in_worker, paths, chunksize=32), strict=True)
 
 
-_WORKER: tuple[SiteConfig, MarkdownRenderer] | None = None
+_WORKER: tuple[SiteConfig, MarkdownRenderer] | None = None  # set in each parse worker, never in the build
 
 
-def _start_worker(config: SiteConfig) -> None:
-    """Each process builds its Markdown converter once (building one costs more than a short article)."""
+def _start_worker(config: SiteConfig, parent: int) -> None:
+    """A parse worker: dies with the build, collects its own garbage, makes its Markdown converter once."""
     global _WORKER
+    start_forked_worker(parent)
     _WORKER = (config, MarkdownRenderer(config.markdown))
 
 
-def _start_pool_worker(config: SiteConfig, parent: int) -> None:
-    """A parse worker: dies with the build, collects its garbage (parsing makes cycles), makes a converter."""
-    start_forked_worker(parent)
-    _start_worker(config)
-
-
-def _parse_one(path: Path) -> Cached | list[DigestError]:
-    """One file → its Article and warnings (cacheable), or the errors in it."""
+def _parse_in_worker(path: Path) -> Result:
     assert _WORKER is not None
-    config, renderer = _WORKER
+    return _parse_one(path, *_WORKER)
+
+
+def _parse_one(path: Path, config: SiteConfig, renderer: MarkdownRenderer) -> Result:
+    """One file → its Article and warnings, or the errors in it."""
     shown = config.shown(path)
     warnings: list[BuildWarning] = []
     try:
         data = read_content(path, shown, config.markdown.max_size)
-        state = file_state(path, data)
+        file = file_state(path, data)
         article = read_article(data, path, shown, config, renderer, warnings)
-        return Cached(state, replace(article, digest=state.sha), warnings)
+        return Parsed(file, replace(article, file_fingerprint=file.fingerprint), tuple(warnings))
     except DigestError as error:
         return [error]
     except BuildError as failed:

@@ -8,8 +8,8 @@ import jinja2
 from jinja2.bccache import Bucket
 
 from digest.config.folders import CACHE_FOLDER, cache_folder
-from digest.incremental.cache import make_folder
 from digest.incremental.checked import read_checked, write_checked
+from digest.incremental.store import make_folder
 
 
 class CheckedBytecodeCache(jinja2.BytecodeCache):

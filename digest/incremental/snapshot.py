@@ -1,6 +1,6 @@
 """The last build of each output folder in one small file: with nothing changed, it is the answer.
 
-A build with nothing to do reads this instead of the cache: a key over every input's stat and the
+A build with nothing to do reads this instead of the cache: a fingerprint of every input's stat and the
 settings, the report to print again, and the files to check are still there. Each output folder has
 files of its own, so saving one reads nothing.
 """
@@ -15,37 +15,36 @@ from pathlib import Path
 from typing import Any
 
 from digest.config.folders import CACHE_FOLDER, cache_folder
-from digest.config.site_config import SiteConfig
 from digest.errors import BuildWarning
-from digest.incremental.cache import per_output
 from digest.incremental.checked import read_checked, write_checked
-from digest.site.model import LeftOut, Report
-from digest.write.record import stat_key
+from digest.incremental.store import per_output
+from digest.report import LeftOut, Report
+from digest.write.record import output_stat
 
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     """A finished build in one small file: if nothing it read has changed, it is the next build's answer.
 
-    `key` hashes the stat of every input file and the settings; `due` is the date of the first
+    `fingerprint` covers the stat of every input file and the settings; `due` is the date of the first
     future-dated article, after which the same inputs give a different site. The list of outputs
-    (15,000 paths at 10,000 articles) is a file of its own, read only when the key matches.
+    (15,000 paths at 10,000 articles) is a file of its own, read only when the fingerprints match.
     """
 
-    key: str
+    fingerprint: str
     due: str | None
     report: Report
-    outputs: tuple[tuple[str, Sequence[int]], ...]  # every file the build wrote and its `FileStat`
+    outputs: tuple[tuple[str, Sequence[int]], ...]  # every file the build wrote and its `OutputStat`
 
     @classmethod
-    def load(cls, config: SiteConfig, destination: Path, key: str, damaged: set[Path]) -> Snapshot | None:
-        """The last build into `destination`, if it was made from inputs with this `key`.
+    def load(cls, root: Path, destination: Path, fingerprint: str, damaged: set[Path]) -> Snapshot | None:
+        """The last build into `destination`, if it was made from inputs with this `fingerprint`.
 
         Damaged files are added to `damaged`, and are then no shortcut.
         """
         try:
-            stored = _read_json(_file(config, "snapshot", destination), damaged)
-            if stored is None or stored["key"] != key:
+            stored = _read_json(_file(root, "snapshot", destination), damaged)
+            if stored is None or stored["fingerprint"] != fingerprint:
                 return None
             data, when = stored["report"], datetime.fromisoformat
             report = Report(
@@ -56,18 +55,20 @@ class Snapshot:
                 left_out=tuple(LeftOut(Path(p), t, when(d)) for p, t, d in data["left_out"]),
                 warnings=tuple(BuildWarning(Path(p), line, message) for p, line, message in data["warnings"]),
             )
-            outputs = _read_json(_file(config, "outputs", destination), damaged)
-            if outputs is None or outputs["key"] != key:  # the build that wrote it did not get to the other
+            outputs = _read_json(_file(root, "outputs", destination), damaged)
+            if (
+                outputs is None or outputs["fingerprint"] != fingerprint
+            ):  # the build that wrote it did not get to the other
                 return None
-            return cls(stored["key"], stored["due"], report, tuple(outputs["outputs"]))
+            return cls(stored["fingerprint"], stored["due"], report, tuple(outputs["outputs"]))
         except Exception:  # checked, yet not what this digest writes: just not a shortcut
             return None
 
-    def save(self, config: SiteConfig, destination: Path) -> None:
+    def save(self, root: Path, destination: Path) -> None:
         """Record this build of `destination`, reading nothing: a `--clean` build trusts no file."""
         report = self.report
         stored = {
-            "key": self.key,
+            "fingerprint": self.fingerprint,
             "due": self.due,
             "report": {
                 "articles": report.articles,
@@ -78,15 +79,15 @@ class Snapshot:
                 "warnings": [(str(w.path), w.line, w.message) for w in report.warnings],
             },
         }
-        cache_folder(config.root)
-        outputs = {"key": self.key, "outputs": self.outputs}
-        write_checked(_file(config, "outputs", destination), json.dumps(outputs).encode())
-        write_checked(_file(config, "snapshot", destination), json.dumps(stored).encode())
+        cache_folder(root)
+        outputs = {"fingerprint": self.fingerprint, "outputs": self.outputs}
+        write_checked(_file(root, "outputs", destination), json.dumps(outputs).encode())
+        write_checked(_file(root, "snapshot", destination), json.dumps(stored).encode())
 
 
-def _file(config: SiteConfig, kind: str, destination: Path) -> Path:
+def _file(root: Path, kind: str, destination: Path) -> Path:
     """The snapshot, or the list of outputs, of one output folder: each has files of its own."""
-    return per_output(config.root / CACHE_FOLDER, kind, str(destination), ".json")
+    return per_output(root / CACHE_FOLDER, kind, str(destination), ".json")
 
 
 def _read_json(path: Path, damaged: set[Path]) -> Any:
@@ -95,11 +96,11 @@ def _read_json(path: Path, damaged: set[Path]) -> Any:
 
 
 def present_in(folder: Path) -> Callable[[str, Sequence[int] | None], bool]:
-    """Whether a file (relative to `folder`) is there as written, with this `FileStat`: a file deleted,
+    """Whether a file (relative to `folder`) is there as written, with this `OutputStat`: a file deleted,
     edited, truncated or replaced since means a rebuild, never a page trusted because it exists.
 
     One stat per file, on strings: several times faster than walking an output of one folder per
     page, or than making a Path of each.
     """
     prefix = f"{folder}/"
-    return lambda name, stat: stat is not None and stat_key(prefix + name) == tuple(stat)
+    return lambda name, stat: stat is not None and output_stat(prefix + name) == tuple(stat)

@@ -12,11 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from digest.build import Report, build
+from digest.build import Options, build
 from digest.config.folders import CACHE_FOLDER
 from digest.config.site_config import SiteConfig, load_config
 from digest.content.inputs import Listing, content_files, relisted
 from digest.errors import BuildError, DigestError
+from digest.incremental.state import BuildState
+from digest.report import Report
 from digest.write.lock import Busy, try_lock, unlock
 
 
@@ -35,6 +37,7 @@ class Preview:
     listing: Listing | None = None  # the content folder as the last build saw it; None: walk it
     listed_with: SiteConfig | None = None
     intact: bool = False  # the output folder holds what the last build wrote, as this process knows
+    state: BuildState | None = None  # kept from save to save: what the last build read, grouped and planned
     waiting: bool = False  # the last rebuild found another build of the site running, and did not start
 
     @property
@@ -68,14 +71,16 @@ class Preview:
         """The rebuild proper, run with the site's lock held."""
         try:
             config = load_config(self.config_path, self.overrides)
-            report = build(
-                config,
-                drafts=self.drafts,
-                future=self.future,
-                output=self.output,
+            if self.state is None:
+                self.state = BuildState.load(config.root)
+            options = Options(
+                self.drafts,
+                self.future,
+                self.output,
                 listing=self._content(config),
-                output_intact=self.intact and (self.output / "index.html").is_file(),
+                trust_output=self.intact and (self.output / "index.html").is_file(),
             )
+            report = build(config, self.state, options)
         except BuildError as failed:
             self._failed([str(e) for e in failed.errors])
             return None
@@ -83,7 +88,7 @@ class Preview:
             self._failed([str(error)])
             return None
         except Exception as exc:  # the preview must outlive anything a save can do
-            self.intact = False
+            self.intact, self.state = False, None  # start afresh from what is on disk
             self._failed([f"{self.config_path}: unexpected {type(exc).__name__}: {exc}"])
             return None
         for note in report.notes:

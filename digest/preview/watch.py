@@ -15,8 +15,8 @@ from watchfiles import DefaultFilter, watch
 
 from digest.config.folders import CACHE_FOLDER
 from digest.config.site_config import load_config
+from digest.content.inputs import Stat, stat_if_present
 from digest.errors import BuildError, DigestError
-from digest.incremental.fingerprints import Stat, stat_if_present
 from digest.preview.session import Preview
 
 POLL_MS = 150  # how often site.yml and the watched folders' existence are checked

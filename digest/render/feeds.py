@@ -7,26 +7,24 @@ import json
 import mimetypes
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from email.utils import format_datetime
-from functools import partial
+from types import MappingProxyType
 from urllib.parse import urljoin
 
 from digest.config.site_config import SiteConfig
-from digest.incremental.fingerprints import fingerprint, settings_key
+from digest.content.article import EPOCH, Article, newest
+from digest.render.plan import LABELS, Output
 from digest.safeurl import runs_script
-from digest.site.model import Article, Output, Site, newest
+from digest.site.model import Site
 from digest.urls import absolute_url, is_external
-from digest.workers import Work
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 GENERATOR = "digest"
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)  # `updated` of an empty feed: never the build time
 FEED_TAGS = 12  # categories per entry: an entry is in the feed of each of its tags, so this bounds them
-LABELS = {"tags": "Stories tagged {}", "sources": "Stories from {}", "locations": "Stories datelined {}"}
 # a URL in an attribute, quoted or not (`/` separates attributes as a space does); the lookahead on
 # the names' first letters makes the scan a fifth faster
 _LINK = re.compile(
@@ -46,39 +44,27 @@ class Feed:
     page: str  # site-relative URL of the HTML page the feed follows ("" for the front page)
     path: str  # site-relative path of the feed file
     articles: tuple[Article, ...]
+    format: str = "atom"  # "atom", "rss" or "json": see FORMATS
 
 
-def feed_work(config: SiteConfig, site: Site, previous: dict[str, str] | None = None) -> Work:
-    """The site's Atom, RSS and JSON feeds, then one Atom feed per tag, source and location.
-
-    A feed whose fingerprint is in `previous` (same settings, same entries) is kept, not made again.
-    """
+def plan_feeds(config: SiteConfig, site: Site) -> list[Feed]:
+    """The site's Atom, RSS and JSON feeds, then one Atom feed per tag, source and location."""
     size = config.feed_size
     home = site.articles[:size]
     feeds = [
-        (atom_feed, Feed(config.title, "", "feed.xml", home)),
-        (rss_feed, Feed(config.title, "", "rss.xml", home)),
-        (json_feed, Feed(config.title, "", "feed.json", home)),
+        Feed(config.title, "", "feed.xml", home),
+        Feed(config.title, "", "rss.xml", home, "rss"),
+        Feed(config.title, "", "feed.json", home, "json"),
     ]
     for kind, terms in (("tags", site.tags), ("sources", site.sources), ("locations", site.locations)):
         for term in terms:
             title = f"{LABELS[kind].format(term.name)} — {config.title}"
-            feeds.append((atom_feed, Feed(title, term.url, f"{term.url}feed.xml", term.articles[:size])))
-    key = settings_key(config)
-    work = Work()
-    for make, feed in feeds:
-        mark = fingerprint(key, make.__name__, feed)
-        if previous is not None and previous.get(feed.path) == mark:
-            work.kept.append(Output(feed.path, None, None, mark))
-        else:
-            work.todo.append(partial(_render_feed, make, config, feed, mark))
-    return work
+            feeds.append(Feed(title, term.url, f"{term.url}feed.xml", term.articles[:size]))
+    return feeds
 
 
-def _render_feed(
-    make: Callable[[SiteConfig, Feed], bytes], config: SiteConfig, feed: Feed, mark: str
-) -> Output:
-    return Output(feed.path, make(config, feed), None, mark)
+def render_feed(config: SiteConfig, feed: Feed) -> Output:
+    return Output(feed.path, FORMATS[feed.format](config, feed))
 
 
 def atom_feed(config: SiteConfig, feed: Feed) -> bytes:
@@ -223,7 +209,7 @@ def absolute_links(body: str, page_url: str) -> str:
 
 def _updated(articles: Sequence[Article]) -> datetime:
     """A feed changes when its newest entry does; an empty feed gets a fixed date, for reproducibility."""
-    return newest(articles) or EPOCH
+    return newest(articles) or EPOCH  # never the build time
 
 
 def _rfc3339(moment: datetime) -> str:
@@ -249,3 +235,8 @@ def _xml(root: ET.Element) -> bytes:
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")
     return ('<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n").encode("utf-8")
+
+
+FORMATS: Mapping[str, Callable[[SiteConfig, Feed], bytes]] = MappingProxyType(
+    {"atom": atom_feed, "rss": rss_feed, "json": json_feed}
+)

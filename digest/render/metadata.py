@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from digest.config.site_config import SiteConfig
-from digest.site.model import Article
+from digest.content.article import Article
 from digest.urls import absolute_url
 
 

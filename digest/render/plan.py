@@ -1,7 +1,8 @@
 """Site → the list of pages to make: which exist, at what URL, from which template and data.
 
-Deciding this is cheap and needs no template, so the sitemap and the cache can know every page
-before any is rendered.
+Deciding this is cheap and needs no template, so the sitemap and the build state can know every
+page before any is rendered. Each page is planned as a `PageSpec`: the function that makes it and
+what it is made from, so equal inputs can be seen to make an equal page without making it.
 """
 
 from __future__ import annotations
@@ -10,19 +11,21 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
+from types import MappingProxyType
 from typing import Any
 from xml.sax.saxutils import escape
 
 from digest.config.site_config import SiteConfig
-from digest.incremental.fingerprints import fingerprint
-from digest.incremental.reuse import Reuse, start
+from digest.content.article import Article, newest
 from digest.render.metadata import article_data, home_data
-from digest.site.model import Article, Site, Term, Year, newest
+from digest.site.model import Site, Term, Year
 from digest.urls import encoded, output_file
 
 PAGE_WINDOW = 2  # page links shown either side of the current one
-LABELS = {"tags": "Stories tagged {}", "sources": "Stories from {}", "locations": "Stories datelined {}"}
-HEADINGS = {"tags": "Tags", "sources": "Sources", "locations": "Locations"}
+LABELS = MappingProxyType(
+    {"tags": "Stories tagged {}", "sources": "Stories from {}", "locations": "Stories datelined {}"}
+)
+HEADINGS = MappingProxyType({"tags": "Tags", "sources": "Sources", "locations": "Locations"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +60,7 @@ class Pagination:
 class Page:
     """One page to render: its template, what the template is given, and its newest change.
 
-    `key` hashes what the page was made from (see `_made`), the settings and theme aside. The
-    output path and sitemap entry (its URL percent-encoded, then XML-escaped, after `base_url`)
+    The output path and sitemap entry (its URL percent-encoded, then XML-escaped, after `base_url`)
     are made with the page: every build needs both, and a page reused by the next build keeps them.
     """
 
@@ -67,7 +69,6 @@ class Page:
     lastmod: datetime | None = None
     context: dict[str, Any] = field(default_factory=dict)
     structured_data: Callable[[], Any] | None = None  # JSON-LD, made only if the page is rendered
-    key: str = ""
     path: str = field(init=False)
     sitemap_entry: str = field(init=False, repr=False)
 
@@ -79,45 +80,56 @@ class Page:
         object.__setattr__(self, "sitemap_entry", entry)
 
 
-def plan_site(config: SiteConfig, site: Site) -> list[Page]:
+@dataclass(frozen=True, slots=True)
+class PageSpec:
+    """A page as planned: `make(config, *inputs)` makes it, and equal inputs make an equal page."""
+
+    name: str  # unique in the plan: the page's URL
+    make: Callable[..., Page]
+    inputs: tuple[Any, ...]
+
+    def page(self, config: SiteConfig) -> Page:
+        return self.make(config, *self.inputs)
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One file to write: a path relative to the output folder and its content (None: left as it is)."""
+
+    path: str
+    content: bytes | None
+    staged: bool = False  # written to the staging folder; its bytes are dropped from here
+
+
+def plan_site(config: SiteConfig, site: Site) -> list[PageSpec]:
     """Every page of the site, in a stable order."""
-    plan: Reuse[Page] = start("pages", config)  # pages whose inputs are unchanged are taken as they are
     articles = site.articles
-    pages = [
-        plan.get(
+    plan = [
+        PageSpec(
             article.url,
-            _made,
             _article,
-            article,
-            articles[index - 1] if index > 0 else None,
-            articles[index + 1] if index + 1 < len(articles) else None,
-            site.related.get(article.url, ()),
+            (
+                article,
+                articles[index - 1] if index > 0 else None,
+                articles[index + 1] if index + 1 < len(articles) else None,
+                site.related.get(article.url, ()),
+            ),
         )
         for index, article in enumerate(articles)
     ]
-    pages += _listing(plan, "", "home", config.title, config.description, articles)
+    per_page = config.per_page
+    plan += _listing(per_page, "", "home", config.title, config.description, articles)
     for kind, terms in (("tags", site.tags), ("sources", site.sources), ("locations", site.locations)):
-        pages.append(plan.get(f"{kind}/", _made, _terms, kind, terms))
+        plan.append(PageSpec(f"{kind}/", _terms, (kind, terms)))
         for term in terms:
-            pages += _listing(plan, term.url, kind[:-1], LABELS[kind].format(term.name), "", term.articles)
-    pages.append(plan.get("archive/", _made, _archives, site.years))
+            plan += _listing(per_page, term.url, kind[:-1], LABELS[kind].format(term.name), "", term.articles)
+    plan.append(PageSpec("archive/", _archives, (site.years,)))
     for year in site.years:
-        pages += _listing(plan, year.url, "year", f"Stories from {year.year}", "", year.articles)
+        plan += _listing(per_page, year.url, "year", f"Stories from {year.year}", "", year.articles)
         for month in year.months:
-            pages += _listing(plan, month.url, "month", f"Stories from {month.name}", "", month.articles)
-    pages.append(plan.get("404.html", _made, _not_found))
-    return pages
-
-
-def _made(config: SiteConfig, make: Callable[..., Page], *inputs: Any) -> Page:
-    """`make`'s page, keyed by what it is made from: the same inputs and settings make the same page.
-
-    Hashing the inputs (a story counts by its token) is far cheaper than hashing the page they make,
-    which matters in a fresh process, where all 15,000 pages of a 10,000-story site are hashed.
-    """
-    page = make(config, *inputs)
-    object.__setattr__(page, "key", fingerprint(make.__name__, *inputs))  # before anyone sees the page
-    return page
+            plan += _listing(per_page, month.url, "month", f"Stories from {month.name}", "", month.articles)
+    plan.append(PageSpec("404.html", _not_found, ()))
+    return plan
 
 
 def _article(
@@ -133,15 +145,14 @@ def _article(
 
 
 def _listing(
-    plan: Reuse[Page], base: str, kind: str, heading: str, intro: str, articles: Sequence[Article]
-) -> Iterator[Page]:
+    per_page: int, base: str, kind: str, heading: str, intro: str, articles: Sequence[Article]
+) -> Iterator[PageSpec]:
     """A paginated list: `base`, then `base/page/2/` and so on."""
-    per_page = plan.config.per_page
     total = max(1, -(-len(articles) // per_page))
     for number in range(1, total + 1):
         shown = articles[(number - 1) * per_page : number * per_page]
         url = _page_url(base, number)
-        yield plan.get(url, _made, _list_page, base, kind, heading, intro, number, total, shown)
+        yield PageSpec(url, _list_page, (base, kind, heading, intro, number, total, shown))
 
 
 def _list_page(

@@ -5,8 +5,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from digest.config.site_config import SiteConfig
-from digest.render.plan import Page
-from digest.site.model import Output
+from digest.render.plan import Output, Page
 from digest.urls import absolute_url
 
 NOT_LISTED = ("404.html",)

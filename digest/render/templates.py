@@ -1,4 +1,4 @@
-"""Planned pages + theme → Outputs: Jinja2 through the loader chain site → theme → built-in."""
+"""Planned pages and feeds + theme → Outputs: Jinja2 through the loader chain site → theme → built-in."""
 
 from __future__ import annotations
 
@@ -16,12 +16,9 @@ from jinja2.parser import Parser
 from digest.config.site_config import SiteConfig
 from digest.config.themes import theme_dirs
 from digest.errors import DigestError
-from digest.incremental.bytecode import CheckedBytecodeCache
-from digest.incremental.fingerprints import fingerprint, settings_key, tree_key
-from digest.render.plan import Page
-from digest.site.model import Output
+from digest.render.feeds import Feed, render_feed
+from digest.render.plan import Output, Page
 from digest.urls import absolute_url, linker, root_url
-from digest.workers import Work
 
 
 class FragmentCache(Extension):
@@ -56,18 +53,13 @@ class FragmentCache(Extension):
         return found
 
 
-def make_environment(
-    config: SiteConfig, damaged: set[Path] | None = None, *, clean: bool = False
-) -> jinja2.Environment:
+def make_environment(config: SiteConfig, compiled: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     """Jinja2 with the loader chain site templates → theme → built-in, autoescaped and strict.
 
-    Compiled templates are checked first, the damaged ones added to `damaged`; `clean` reads none.
+    `compiled` keeps templates compiled between builds (see incremental/bytecode.py).
     """
     loaders = [jinja2.FileSystemLoader(config.root / "templates")]
     loaders += [jinja2.FileSystemLoader(d / "templates") for d in theme_dirs(config)]
-    compiled = CheckedBytecodeCache(config.root, read=not clean)
-    if not clean:
-        compiled.drop_damaged(set() if damaged is None else damaged)
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         bytecode_cache=compiled,
@@ -79,29 +71,20 @@ def make_environment(
     )
     env.filters["datefmt"] = lambda value, fmt="%B %-d, %Y": value.strftime(fmt)
     env.globals["site"] = config
-    # every template and theme file, and the settings: an edit to any of them redoes every page
-    env.globals["theme_key"] = fingerprint(
-        settings_key(config), tree_key([config.root / "templates", *theme_dirs(config)])
-    )
     return env
 
 
-def page_work(
-    config: SiteConfig, env: jinja2.Environment, pages: list[Page], previous: dict[str, str]
-) -> Work:
-    """The pages whose fingerprint is in `previous` are kept; the others are to be rendered."""
-    theme_key = env.globals["theme_key"]
-    work = Work()
-    for page in pages:
-        mark = theme_key + page.key  # page.key is computed once per page, then reused
-        if previous.get(page.path) == mark:
-            work.kept.append(Output(page.path, None, page.lastmod, mark))
-        else:
-            work.todo.append(partial(_render_one, config, env, page, mark))
-    return work
+def render_tasks(
+    config: SiteConfig, env: jinja2.Environment, pages: list[Page], feeds: list[Feed]
+) -> list[Callable[[], Output]]:
+    """One task per file to render, feeds first: the slowest renders, spread over the workers."""
+    return [
+        *(partial(render_feed, config, feed) for feed in feeds),
+        *(partial(render_page, config, env, page) for page in pages),
+    ]
 
 
-def _render_one(config: SiteConfig, env: jinja2.Environment, page: Page, mark: str) -> Output:
+def render_page(config: SiteConfig, env: jinja2.Environment, page: Page) -> Output:
     """Render one planned page, turning template mistakes into `template:line` errors."""
     template = page.template
     if page.info.kind == "404":  # served at any missing path, so its links are rooted at base_url
@@ -128,7 +111,7 @@ def _render_one(config: SiteConfig, env: jinja2.Environment, page: Page, mark: s
     except Exception as exc:  # a filter or method failing inside a template: still the template's line
         path, line = _template_frame(exc, template)
         raise DigestError(path, line, f"template error: {type(exc).__name__}: {exc}") from None
-    return Output(page.path, html.encode("utf-8"), page.lastmod, mark)
+    return Output(page.path, html.encode("utf-8"))
 
 
 def _template_frame(exc: BaseException, fallback: str) -> tuple[Path, int | None]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+from digest.content.article import Article
 from digest.errors import DigestError
-from digest.site.model import Article
 
 RESERVED = MappingProxyType(
     {  # the first part of a URL that digest's own pages use, and which pages they are

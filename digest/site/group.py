@@ -7,32 +7,23 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import datetime, timezone, tzinfo
+from datetime import datetime, tzinfo
 from operator import itemgetter
+from types import MappingProxyType
 
-from digest.errors import BuildWarning, DigestError
-from digest.site.collisions import url_collisions
-from digest.site.model import Article, Location, Month, RelatedRecord, Site, Source, Standing, Tag, Term, Year
+from digest.content.article import EPOCH, Article, Location, Source, Tag
+from digest.errors import BuildWarning
+from digest.site.model import Month, RelatedRecord, Site, Standing, Term, Year
 from digest.site.related import related_stories
 from digest.urls import slugify
 
-KINDS = {"tags": "tag", "sources": "source", "locations": "location"}
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+KINDS = MappingProxyType({"tags": "tag", "sources": "source", "locations": "location"})
 
 
-def build_site(
-    articles: Iterable[Article],
-    tz: tzinfo,
-    now: datetime,
-    *,
-    drafts: bool = False,
-    future: bool = False,
-    known_related: RelatedRecord | None = None,
-) -> tuple[Site, list[DigestError]]:
-    """Decide what is published and group it; URL collisions come back as errors naming both files.
-
-    `known_related` is an earlier build's related-stories record: lists no change can reach are kept.
-    """
+def publish(
+    articles: Iterable[Article], now: datetime, *, drafts: bool = False, future: bool = False
+) -> tuple[list[Article], list[Article]]:
+    """The stories this build publishes, in reading order, and the future-dated ones it leaves out."""
     published: list[Article] = []
     left_out: list[Article] = []
     for article in articles:
@@ -45,17 +36,10 @@ def build_site(
             article = replace(article, scheduled=True)
         published.append(article)
     left_out.sort(key=lambda a: a.date)
-    last = _LAST.get((tz, drafts, future))
-    if last and (site := _patched(last[:2], published, left_out, tz)):
-        collisions = last[2]  # no URL changed
-    else:
-        site, collisions = _grouped(published, left_out, tz, known_related), url_collisions(published)
-    _LAST.clear()
-    _LAST[(tz, drafts, future)] = published, site, collisions
-    return site, collisions
+    return published, left_out
 
 
-def _grouped(
+def group(
     published: list[Article],
     left_out: list[Article],
     tz: tzinfo,
@@ -79,21 +63,18 @@ def _grouped(
     )
 
 
-# this process's last published articles (in reading order), the site grouped from them, its clashes
-_LAST: dict[tuple[tzinfo, bool, bool], tuple[list[Article], Site, list[DigestError]]] = {}
 PATCHED_UP_TO = 64  # more changed stories than this, and grouping afresh is as quick
 
 
-def _patched(
-    last: tuple[list[Article], Site], published: list[Article], left_out: list[Article], tz: tzinfo
+def patched(
+    site: Site, before: list[Article], published: list[Article], left_out: list[Article], tz: tzinfo
 ) -> Site | None:
-    """The last site with edited stories swapped in, when no edit moved a story (the usual save).
+    """`site`, grouped from `before`, with edited stories swapped in, when no edit moved a story.
 
     A story keeps its place while its path, date, URL, tags, source and location are unchanged;
     then every list it is in stays the same but for the story itself, and the other lists are
     reused as they are, so the pages made from them are reused too.
     """
-    before, site = last
     if len(before) != len(published) or list(site.left_out) != left_out:
         return None
     changed = [(old, new) for old, new in zip(before, published, strict=True) if old is not new]
@@ -218,4 +199,4 @@ def _standing(article: Article) -> Standing:
 
     By instant: a timedelta compares as fast as an int; datetimes in mixed zones do not.
     """
-    return article.date - EPOCH, article.path.as_posix(), tuple(tag.slug for tag in article.tags)
+    return Standing(article.date - EPOCH, article.path.as_posix(), tuple(tag.slug for tag in article.tags))

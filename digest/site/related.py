@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterable, Iterator
 from heapq import merge
 from itertools import islice
 
-from digest.site.model import Article, RelatedRecord, Standing
+from digest.content.article import Article
+from digest.site.model import Chosen, RelatedRecord, Standing
 
 RELATED = 5
 FEW_TAGS = 16  # up to this many tags, whole levels in set operations; beyond, a count per shared story
@@ -24,20 +25,20 @@ def related_stories(
     """
     by_url = {article.url: article for article in newest_first}
     olds = [known.get(article.url) for article in newest_first]
-    stale = {slug for url, (standing, _) in known.items() if url not in by_url for slug in standing[2]}
+    stale = {slug for url, chosen in known.items() if url not in by_url for slug in chosen.standing.tags}
     for standing, old in zip(standings, olds, strict=True):
-        if old is None or old[0] != standing:
-            stale.update(standing[2], old[0][2] if old else ())
+        if old is None or old.standing != standing:
+            stale.update(standing.tags, old.standing.tags if old else ())
     related: dict[str, tuple[Article, ...]] = {}
     record: RelatedRecord = {}
     choose: Callable[[int, tuple[str, ...]], list[int]] | None = None
     for index, (article, standing, old) in enumerate(zip(newest_first, standings, olds, strict=True)):
-        if old is not None and old[0] == standing and stale.isdisjoint(standing[2]):
-            related[article.url], record[article.url] = tuple(map(by_url.__getitem__, old[1])), old
+        if old is not None and old.standing == standing and stale.isdisjoint(standing.tags):
+            related[article.url], record[article.url] = tuple(map(by_url.__getitem__, old.urls)), old
             continue
         choose = choose or chooser(newest_first)
-        related[article.url] = chosen = tuple(newest_first[i] for i in choose(index, standing[2]))
-        record[article.url] = standing, tuple(other.url for other in chosen)
+        related[article.url] = chosen = tuple(newest_first[i] for i in choose(index, standing.tags))
+        record[article.url] = Chosen(standing, tuple(other.url for other in chosen))
     return related, known if choose is None and len(record) == len(known) else record
 
 

@@ -15,14 +15,14 @@ import os
 import shutil
 import tempfile
 from collections.abc import Collection, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from digest.content.inputs import Copy
 from digest.errors import DigestError
-from digest.incremental.cache import Manifest
-from digest.site.model import Output
+from digest.render.plan import Output
 from digest.write.journal import Journal, roll_back
-from digest.write.record import RECORD, FileStat, read_record, record_bytes, stat_key
+from digest.write.record import RECORD, read_record, record_bytes
 from digest.write.switch import WORK_PREFIX, is_mount_point, switch
 
 
@@ -72,38 +72,39 @@ class Staging:
         return replace(output, content=None, staged=True)
 
 
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What a write-out left in the output folder: every file of the site, and those it changed."""
+
+    paths: frozenset[str]  # every file digest now has there (the record lists these)
+    changed: frozenset[str]  # written or replaced by this build, the record itself aside
+
+
 def write_site(
-    outputs: Iterable[Output],
-    copies: list[tuple[Path, str]],
-    staging: Staging,
-    previous: Manifest,
-    kept: Collection[str],
-) -> tuple[int, Manifest]:
-    """Bring the destination up to date; returns the number of files written and the new manifest.
+    outputs: Iterable[Output], copies: list[Copy], staging: Staging, unchanged: Collection[str]
+) -> Written:
+    """Bring the destination up to date with `outputs` and `copies`, all or nothing.
 
     Outputs are consumed as they come (so a big site is never all in memory); the ones still holding
-    their bytes are staged here. `kept` are the pages whose file is known to be as `previous` says.
+    their bytes are staged here. Copies in `unchanged` are known to be in place as they should be.
     """
     destination = staging.destination
     ours = _files_of_ours(destination)
-    stats: dict[str, FileStat] = {}
     changed: set[str] = set()
-    copied: dict[str, tuple[str, int, int]] = {}
+    copied: set[str] = set()
     for source, relative in copies:
-        copied[relative] = _copy_key(source)
-        known = previous.stats.get(relative)
-        if previous.copies.get(relative) == copied[relative] and _intact(destination, relative, known):
-            stats[relative] = known  # type: ignore[assignment]
+        copied.add(relative)
+        if relative in unchanged:
             continue
         if not (staging.compare and _same_file(safe_join(destination, relative), source)):
             _put(safe_join(staging.folder, relative, ours=True), source)
             changed.add(relative)
-    pages: dict[str, str] = {}
+    pages = set()
     for output in map(staging.stage, outputs):  # pages win over a static file of the same name
-        pages[output.path] = output.fingerprint or ""  # "" never matches: made again every time
+        pages.add(output.path)
         if output.staged:
             changed.add(output.path)
-    paths = set(pages) | set(copied)
+    paths = pages | copied
     _refuse_foreign(destination, changed - ours)
     record = record_bytes(paths)
     if not _same(destination / RECORD, record):
@@ -115,11 +116,7 @@ def write_site(
         switch(staging.folder, destination)
     else:
         _apply(staging, changed, removed, ours)
-    for path in (paths | {RECORD}) - stats.keys():
-        known = path not in changed and path in kept and path in previous.stats
-        stats[path] = previous.stats[path] if known else stat_key(f"{destination}/{path}")  # type: ignore[assignment]
-    manifest = Manifest(str(destination), pages, copied, {p: s for p, s in stats.items() if s})
-    return len(changed - {RECORD}), manifest
+    return Written(frozenset(paths), frozenset(changed - {RECORD}))
 
 
 def _files_of_ours(destination: Path) -> frozenset[str]:
@@ -133,11 +130,6 @@ def _files_of_ours(destination: Path) -> frozenset[str]:
             "output folder, empty it, and build again",
         )
     return ours or frozenset()
-
-
-def _intact(destination: Path, relative: str, known: FileStat | None) -> bool:
-    """Whether a file is there exactly as this build's predecessor wrote it."""
-    return known is not None and stat_key(f"{destination}/{relative}") == known
 
 
 def _refuse_foreign(destination: Path, new: set[str]) -> None:
@@ -165,11 +157,6 @@ def _same_file(target: Path, source: Path) -> bool:
         return filecmp.cmp(target, source, shallow=False)
     except OSError:
         return False
-
-
-def _copy_key(source: Path) -> tuple[str, int, int]:
-    stat = source.stat()
-    return (str(source), stat.st_mtime_ns, stat.st_size)
 
 
 def _put(target: Path, data: bytes | Path) -> None:

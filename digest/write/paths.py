@@ -6,6 +6,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from digest.config.site_config import SiteConfig
+from digest.content.inputs import Copy
 from digest.errors import DigestError
 from digest.render.plan import Page
 from digest.site.model import Site
@@ -23,7 +24,7 @@ GENERATED = MappingProxyType(
 
 
 def path_collisions(
-    config: SiteConfig, site: Site, pages: list[Page], copies: list[tuple[Path, str]]
+    config: SiteConfig, site: Site, pages: list[Page], copies: list[Copy]
 ) -> list[DigestError]:
     """Every copied file whose path a story, a generated page or feed, or another copy already claims.
 

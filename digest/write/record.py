@@ -3,7 +3,7 @@
 The record lists every file digest wrote into the folder. It is how digest knows a folder is its
 own (whatever else the folder holds), and which files it may replace or delete: never one it did not
 write. It holds paths only, so two builds of the same site give the same record byte for byte; what
-each file looked like when written (`FileStat`) is kept in the build cache's manifest.
+each file looked like when written (`OutputStat`) is kept in the build cache's manifest.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from pathlib import Path
 RECORD = ".digest-record"
 _HEADER = "digest output record 1\n"
 
-FileStat = tuple[int, int, int]  # size, mtime_ns, inode: any edit, truncation or replacement changes one
+OutputStat = tuple[int, int, int]  # size, mtime_ns, inode: any edit, truncation or replacement changes one
 
 
-def stat_key(path: str) -> FileStat | None:
-    """A file's `FileStat` as it is now, or None when it is not there (on strings: a Path costs more)."""
+def output_stat(path: str) -> OutputStat | None:
+    """A file's `OutputStat` as it is now, or None when it is not there (on strings: a Path costs more)."""
     try:
         stat = os.stat(path)  # noqa: PTH116
     except OSError:

@@ -1,0 +1,72 @@
+"""The one place that decides what a build redoes: each planned file against what the last build wrote.
+
+A page, feed or copied file is left as it is when its fingerprint equals the one the last build
+recorded for it AND its file is still there exactly as written (size, mtime, inode): a file edited,
+truncated or replaced in the output since is made again, never trusted because it exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from digest.content.inputs import Copy
+from digest.render.feeds import Feed
+from digest.render.plan import Output, Page
+from digest.write.record import OutputStat
+
+Present = Callable[[str, Sequence[int] | None], bool]  # whether a file is in the output as written
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """What a build wrote into one output folder: each planned file's fingerprint, and every file's
+    `OutputStat` when written, so a file changed since is never trusted."""
+
+    destination: str = ""
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    stats: dict[str, OutputStat] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Work:
+    """What this build does to the output: files to render, and those left as the last build wrote them."""
+
+    pages: list[Page]
+    feeds: list[Feed]
+    kept: list[Output]  # pages and feeds in place as written, from inputs with the same fingerprint
+    unchanged: frozenset[str]  # the paths of `kept` and of copies in place as written
+    fingerprints: dict[str, str]  # of every planned file, for the next build to compare
+
+
+def outdated(
+    pages: Sequence[tuple[Page, str]],
+    feeds: Sequence[tuple[Feed, str]],
+    copies: Sequence[tuple[Copy, str]],
+    last: Manifest,
+    present: Present,
+) -> Work:
+    """Split the planned files (each with its fingerprint) into those to make and those to keep."""
+    known, stats = last.fingerprints, last.stats
+    fingerprints: dict[str, str] = {}
+    unchanged: set[str] = set()
+    todo_pages: list[Page] = []
+    todo_feeds: list[Feed] = []
+
+    def keep(path: str, fingerprint: str) -> bool:
+        fingerprints[path] = fingerprint
+        if known.get(path) == fingerprint and present(path, stats.get(path)):
+            unchanged.add(path)
+            return True
+        return False
+
+    for page, fingerprint in pages:
+        if not keep(page.path, fingerprint):
+            todo_pages.append(page)
+    for feed, fingerprint in feeds:
+        if not keep(feed.path, fingerprint):
+            todo_feeds.append(feed)
+    kept = [Output(path, None) for path in fingerprints if path in unchanged]
+    for copy, fingerprint in copies:
+        keep(copy.path, fingerprint)
+    return Work(todo_pages, todo_feeds, kept, frozenset(unchanged), fingerprints)
