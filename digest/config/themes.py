@@ -7,7 +7,20 @@ from pathlib import Path
 from digest.config.site_config import SiteConfig
 from digest.errors import DigestError
 
-BUILTIN_THEMES = Path(__file__).parent / "themes"
+
+def _builtin_themes() -> Path:
+    """Where the built-in themes are: in the installed package (a wheel), else the checkout's themes/.
+
+    The wheel maps the repository's `themes/` folder into the package (see pyproject.toml); a checkout,
+    plain or installed editable, keeps it beside the package. Links are resolved so that an editable
+    install's tree of file links reads the real files.
+    """
+    package = Path(__file__).resolve().parents[1]
+    shipped = package / "themes"
+    return shipped if shipped.is_dir() else package.parent / "themes"
+
+
+BUILTIN_THEMES = _builtin_themes()
 
 
 def theme_dirs(config: SiteConfig) -> list[Path]:
