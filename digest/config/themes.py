@@ -24,17 +24,21 @@ BUILTIN_THEMES = _builtin_themes()
 
 
 def theme_dirs(config: SiteConfig) -> list[Path]:
-    """The theme folders to search, most specific first: the site's own, then the built-in default."""
+    """The theme folders to search, most specific first: the site's own, then the built-in default.
+
+    Each folder appears once, even when the site's theme is the built-in one (the repository as a site).
+    """
     own = config.root / "themes" / config.theme
-    builtin = BUILTIN_THEMES / config.theme
-    found = [d for d in (own, builtin) if d.is_dir()]
-    if not found:
+    candidates = [d for d in (own, BUILTIN_THEMES / config.theme) if d.is_dir()]
+    if not candidates:
         raise DigestError(
             config.root / "site.yml",
             None,
             f"theme `{config.theme}` not found — create themes/{config.theme}/templates/ "
             "or remove `theme` to use the default",
         )
-    if BUILTIN_THEMES / "default" not in found:
-        found.append(BUILTIN_THEMES / "default")  # a theme may override only some templates
-    return found
+    candidates.append(BUILTIN_THEMES / "default")  # a theme may override only some templates
+    found: dict[Path, Path] = {}
+    for folder in candidates:
+        found.setdefault(folder.resolve(), folder)
+    return list(found.values())
