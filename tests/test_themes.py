@@ -55,7 +55,7 @@ def test_a_missing_theme_names_site_yml_and_how_to_fix_it(make_site):
     with pytest.raises(DigestError) as failed:
         theme_dirs(load_config(root / "site.yml"))
     assert failed.value.path == root / "site.yml"
-    assert failed.value.line is None
+    assert failed.value.line == 3
     assert failed.value.message == (
         "theme `paper` not found — create themes/paper/templates/ or remove `theme` to use the default"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from digest.config.lined_yaml import load_fields
 from digest.config.site_config import SiteConfig
 from digest.errors import DigestError
 
@@ -31,9 +32,10 @@ def theme_dirs(config: SiteConfig) -> list[Path]:
     own = config.root / "themes" / config.theme
     candidates = [d for d in (own, BUILTIN_THEMES / config.theme) if d.is_dir()]
     if not candidates:
+        site_yml = config.root / "site.yml"
         raise DigestError(
-            config.root / "site.yml",
-            None,
+            site_yml,
+            _theme_line(site_yml),
             f"theme `{config.theme}` not found — create themes/{config.theme}/templates/ "
             "or remove `theme` to use the default",
         )
@@ -42,3 +44,11 @@ def theme_dirs(config: SiteConfig) -> list[Path]:
     for folder in candidates:
         found.setdefault(folder.resolve(), folder)
     return list(found.values())
+
+
+def _theme_line(site_yml: Path) -> int | None:
+    """Where site.yml names the theme, so the message points at it (read only when the theme is missing)."""
+    try:
+        return load_fields(site_yml.read_text(encoding="utf-8-sig"), site_yml).lines.get("theme")
+    except (OSError, UnicodeError, DigestError):
+        return None
