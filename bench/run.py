@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from digest.config.themes import BUILTIN_THEMES
+
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
@@ -112,9 +114,7 @@ def digest_site(
     paths = corpus.write_site(root, arts)
     extra = tag_to_add(arts[target].tags)
     cmd = [sys.executable, "-m", "digest.cli", "build", "-q"]
-    template = (
-        Path(importlib.util.find_spec("digest").origin).parent / "themes/default/templates/article.html"
-    )
+    template = BUILTIN_THEMES / "default/templates/article.html"
     env = None
     if checkout is not None:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(checkout), os.environ.get("PYTHONPATH", "")])}
