@@ -7,7 +7,7 @@ from pathlib import Path
 from digest.config.site_config import SiteConfig
 from digest.errors import DigestError
 
-BUILTIN_THEMES = Path(__file__).parent / "themes"
+BUILTIN_THEMES = Path(__file__).parent.parent / "themes"
 
 
 def theme_dirs(config: SiteConfig) -> list[Path]:
