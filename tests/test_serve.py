@@ -137,6 +137,26 @@ def test_a_busy_port_moves_to_the_next_free_one():
         assert free_port("127.0.0.1", port) != port
 
 
+def test_the_preview_keeps_its_livereload_settings_on_its_own_handler_class(tmp_path):
+    """livereload's own class is left as it was; the preview's subclass serves /livereload and reloads."""
+    from livereload.handlers import LiveReloadHandler
+    from tornado.httputil import HTTPHeaders, HTTPServerRequest, RequestStartLine
+
+    from digest.preview.hosts import Hosts
+    from digest.preview.serve import _application
+
+    before = dict(vars(LiveReloadHandler))
+    url = "http://127.0.0.1:1/"
+    preview = Preview(_site(tmp_path, 1) / "site.yml", {"base_url": url}, False, False, lambda _: None)
+    app, tabs = _application(preview, 1, Hosts.for_address("127.0.0.1", ()), url)
+    tabs.reload_waiters()  # with no tab open: reads its settings, sends nothing
+    assert dict(vars(LiveReloadHandler)) == before
+    assert issubclass(tabs, LiveReloadHandler) and tabs.watcher is not None
+    start = RequestStartLine("GET", "/livereload", "HTTP/1.1")
+    request = HTTPServerRequest(start_line=start, headers=HTTPHeaders({"Host": "127.0.0.1:1"}))
+    assert app.find_handler(request).handler_class is tabs
+
+
 def _site(tmp_path: Path, count: int = 6) -> Path:
     files = {
         f"content/s{n}.md": article(
