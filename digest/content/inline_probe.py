@@ -18,7 +18,7 @@ import markdown
 # Every inline pattern of Python-Markdown and its bundled extensions fires on this text at least once
 # (tests/test_inline.py checks it): emphasis of both kinds, links, references, images, autolinks, code,
 # escapes, inline HTML, entities, line breaks, footnote references, wiki links, abbreviations, attribute
-# lists, and each of smarty's quote, dash and ellipsis rules; nested in a list and quote, and skipped in code.
+# lists, and each of smarty's quote, dash and ellipsis rules.
 PROBE = """\
 "Talks," *said* **aides**; _envoys_ met at __noon__ for ***late*** talks.
 'Tis the '90s accord -- signed --- still... "'Twas 'fragile'," '"Fine" words'.
@@ -28,17 +28,9 @@ A *mixed **nest** in* *unclosed, a lone * \\*escaped\\*, `code`, ``a `tick` here
 A<br>b <span class="x">c</span> <!-- n --> 5&nbsp;pm &amp; &#8212; &#x2014;\x20\x20
 break, note[^1], [[Wiki Link]], << angled >>.
 The clerks' desk ('tis) heard "a 'yes'" and 'a "no"', *it*{: .term } \\'plain\\',
-"at the end" by the WHO.
+by the WHO, "at the end".
 
 '... so,' a clerk; **later**"... not again," she said.
-{: .lead #top }
-
-> - a *quoted* [link](/world/)
-> - `code` in a "list"
-
-```
-*not* [emphasis](here) -- "raw"
-```
 
 *[WHO]: World Health Organization
 [w]: https://news.example/wire "Wire"
