@@ -45,8 +45,9 @@ def rename(owner: object, names: dict[str, str], replace: dict[str, object] | No
     for function in _functions(vars(owner)):
         function.__code__ = _renamed(function.__code__, names)
     for old, new in names.items():
-        setattr(owner, new, getattr(owner, old))
-        delattr(owner, old)
+        if old in vars(owner):  # not so for what only instances hold
+            setattr(owner, new, vars(owner)[old])
+            delattr(owner, old)
     for name, value in (replace or {}).items():
         setattr(owner, name, value)
 
@@ -92,6 +93,7 @@ CHANGES: dict[str, Callable[[], None]] = {
     "every private name renamed": lambda: rename_private(
         *(name.removeprefix(PRIVATE) for name in vars(InlineProcessor) if name.startswith(PRIVATE))
     ),
+    "Registry._priority renamed": lambda: rename(markdown.util.Registry, {"_priority": "_priority_v2"}),
     "inline loop rewritten": rewrite_the_loop,
     "fast pass broken": break_the_fast_pass,
     "re._parser missing": remove_re_parser,
