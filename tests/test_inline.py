@@ -1,10 +1,14 @@
-"""The skipping inline pass (digest/inline.py): the same HTML as stock Python-Markdown, only sooner."""
+"""The skipping inline pass (digest/content/inline.py): stock Python-Markdown's HTML, only sooner."""
 
 from __future__ import annotations
 
+import importlib.metadata
+import json
 import multiprocessing
 import os
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from concurrent.futures import ProcessPoolExecutor
 
@@ -18,10 +22,13 @@ from markdown.inlinepatterns import InlineProcessor
 
 from digest.config.site_config import DEFAULT_EXTENSIONS, MarkdownConfig
 from digest.content.inline import needed_characters, skip_impossible_patterns
+from digest.content.inline_probe import PROBE, Extensions, fast_inline_pass_agrees
 from digest.content.markup import MarkdownRenderer
 
 CORPORA = ROOT.parent / "shared" / "corpora"
 CORPUS_NAMES = ("18f-blog", "digitalgov-events", "digitalgov-news")
+RE_PARSER_CHANGES = ("re._parser missing", "re._parser parses differently", "re._parser gives another shape")
+OWN_RE_PARSER = pytest.mark.skipif(sys.version_info < (3, 11), reason="Python 3.10's re has no _parser")
 WIDE_EXTENSIONS = ("extra", "smarty", "toc", "admonition", "nl2br", "sane_lists", "wikilinks")
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n.*?^---[ \t]*$\r?\n?", re.S | re.M)
 
@@ -262,3 +269,98 @@ def test_the_site_renderer_uses_the_skipping_pass():
     for name in ("inline", "smarty"):
         assert type(renderer._md.treeprocessors[name]).__name__ == "_SkippingInlineProcessor", name
     assert renderer.render("A *b* -- 'c'", "2024/01/x/") == "<p>A <em>b</em> &ndash; &lsquo;c&rsquo;</p>"
+
+
+# The start-up probe: the fast pass only where it gives stock HTML
+
+# between them, every built-in extension that adds inline patterns, and smarty's optional ones
+PROBED_SETS = [
+    (DEFAULT_EXTENSIONS, {}),
+    (WIDE_EXTENSIONS, {"smarty": {"smart_angled_quotes": True}}),
+    (("legacy_em", "abbr", "footnotes", "nl2br", "wikilinks", "smarty", "md_in_html"), {}),
+]
+
+
+def test_the_probe_passes_on_the_pinned_markdown():
+    """The installed Python-Markdown is in the pinned series, and there the fast pass is kept."""
+    pin = re.search(r'"markdown>=([\d.]+),<([\d.]+)"', (ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pin, "pyproject.toml pins markdown to one minor series"
+    installed = tuple(map(int, importlib.metadata.version("markdown").split(".")[:2]))
+    assert tuple(map(int, pin[1].split("."))) <= installed < tuple(map(int, pin[2].split(".")))
+    for names, configs in PROBED_SETS:
+        assert fast_inline_pass_agrees(Extensions(names, configs)), names
+
+
+def test_the_probe_is_rendered_once_per_process_and_set_of_extensions():
+    """Renderers made for every build (the preview's saves) reuse the verdict instead of probing again."""
+    config = MarkdownConfig(extension_configs={"smarty": {"smart_dashes": False}})
+    MarkdownRenderer(config).render("*a*", "")
+    probed = fast_inline_pass_agrees.cache_info().misses
+    for _ in range(3):
+        MarkdownRenderer(MarkdownConfig(extension_configs={"smarty": {"smart_dashes": False}})).render(
+            "b", ""
+        )
+    assert fast_inline_pass_agrees.cache_info().misses == probed
+    MarkdownRenderer(MarkdownConfig(extension_configs={"smarty": {"smart_dashes": True}})).render("c", "")
+    assert fast_inline_pass_agrees.cache_info().misses == probed + 1  # other settings: probed again
+
+
+@pytest.mark.parametrize(("names", "configs"), PROBED_SETS, ids=["default", "wide", "others"])
+def test_the_probe_makes_every_inline_pattern_fire(names, configs):
+    """A changed loop shows on the probe only where it runs a pattern: each one must match at least once."""
+    md = markdown.Markdown(extensions=list(names), extension_configs=configs, output_format="html")
+    fired: dict[str, int] = {}
+    passes = {id(p): p for p in md.treeprocessors if type(p) is markdown.treeprocessors.InlineProcessor}
+    for processor in passes.values():  # the core inline pass and smarty's
+        for item in processor.inlinePatterns._priority:
+            pattern = processor.inlinePatterns[item.name]
+            fired[item.name] = 0
+            pattern.handleMatch = _counting(pattern.handleMatch, fired, item.name)
+    md.convert(PROBE)
+    assert len(fired) >= 15
+    assert [name for name, count in fired.items() if not count] == []
+
+
+def _counting(handle, fired: dict[str, int], name: str):
+    """`handle`, counting the matches it accepted (a pattern may also decline what its regex matched)."""
+
+    def counted(*args):
+        result = handle(*args)
+        element, start = (result[0], result[1]) if isinstance(result, tuple) else (result, 0)
+        fired[name] += element is not None and start is not None
+        return result
+
+    return counted
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ("none", "fast"),
+        ("applyPattern renamed", "stock"),
+        ("every private name renamed", None),  # the override is then never called: stock's loop runs
+        ("Registry._priority renamed", "stock"),
+        ("inline loop rewritten", "stock"),
+        ("fast pass broken", "stock"),
+        *(pytest.param(change, "stock", marks=OWN_RE_PARSER) for change in RE_PARSER_CHANGES),
+    ],
+)
+def test_a_changed_markdown_or_re_falls_back_to_stock(tmp_path, change, expected):
+    """Internals changed for real in a fresh process: digest still renders exactly what stock Markdown does.
+
+    Without the probe, each "stock" case crashes or differs (AttributeError, ValueError, lost emphasis).
+    """
+    story = tmp_path / "story.md"
+    story.write_text("The minister paused... then *spoke*: [read more](https://news.example/).\n")
+    files = [str(story), *map(str, _sources("content"))]
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "changed_markdown.py"), change, *files],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["differ"] == []
+    if expected:
+        assert result["pass"] == expected

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -23,7 +24,9 @@ from digest.build import build
 from digest.config.site_config import load_config
 from digest.preview.serve import free_port
 from digest.preview.session import Preview
-from digest.preview.watch import Watch
+from digest.preview.watch import QUIET_MS, Watch
+
+QUIET_S = 10 * QUIET_MS / 1000  # after a rebuild, long enough for a second one to show, were there one
 
 
 def test_saves_folders_and_settings_each_make_one_rebuild(tmp_path):
@@ -32,26 +35,28 @@ def test_saves_folders_and_settings_each_make_one_rebuild(tmp_path):
     preview = Preview(root / "site.yml", {"base_url": "http://127.0.0.1:1/"}, False, False, lambda _: None)
     rebuilds: list[str] = []
 
-    async def settled(what: str, seconds: float = 1.0) -> list[str]:
-        rebuilds.append(f"-- {what}")
-        await asyncio.sleep(seconds)
-        return rebuilds[rebuilds.index(f"-- {what}") + 1 :]
+    async def settled(what: str, count: int = 1) -> list[str]:
+        """The rebuilds since the change: once `count` have come, and a while later (a second would show)."""
+        mark = len(rebuilds)  # nothing has run yet: the watcher's reports wait for this coroutine to yield
+        await _until(lambda: len(rebuilds) - mark >= count, what)
+        await asyncio.sleep(QUIET_S)
+        return rebuilds[mark:]
 
     async def scenario() -> None:
         watch = Watch(preview, lambda: rebuilds.append("rebuild"))
         watch.check()
-        assert await settled("idle") == []
+        assert await settled("idle", 0) == []
         for n in range(5):  # write, rename, touch: what editors do in one save
             (root / "content/s1.md").write_text(article("Story 1", "2022-09-01T10:00:00Z", body=f"v{n}"))
         assert await settled("burst") == ["rebuild"]
         (root / "templates").mkdir()
         watch.check()  # the timer: a watched folder appeared
-        assert await settled("folder", 0.5) == ["rebuild"]
+        assert await settled("folder") == ["rebuild"]
         (root / "templates/article.html").write_text("{% extends 'base.html' %}")
         assert await settled("file in the new folder") == ["rebuild"]
         (root / "site.yml").write_text(SITE_YML + "per_page: 3\n")
         watch.check()
-        assert await settled("settings", 0.5) == ["rebuild"]
+        assert await settled("settings") == ["rebuild"]
         shutil.rmtree(root / "templates")
         watch.check()
         assert "rebuild" in await settled("folder gone")
@@ -78,28 +83,35 @@ def test_a_watched_preview_looks_only_at_the_saved_files_and_catches_what_the_wa
     )
     page = lambda slug: preview.output / f"2022/09/{slug}/index.html"  # noqa: E731
 
-    async def saved(change: Callable[[], object]) -> None:
+    async def saved(change: Callable[[], object], shown: Callable[[], bool], what: str) -> None:
         change()
-        await asyncio.sleep(1.0)
+        await _until(shown, what)  # the rebuild runs on this loop: once `shown` holds, it has finished
 
     async def scenario() -> None:
+        before = set(threading.enumerate())
         watch = Watch(preview, preview.rebuild)
         watch.check()
+        (watcher,) = [t for t in set(threading.enumerate()) - before if t.name == "digest-watch"]
         assert preview.rebuild() is not None and walks == [1]  # the first build walks the folder
         await saved(
             lambda: (root / "content/s1.md").write_text(
                 article("Story 1", "2022-09-01T10:00:00Z", body="Edited.")
-            )
+            ),
+            lambda: "Edited." in page("s1").read_text(),
+            "the edit",
         )
-        assert "Edited." in page("s1").read_text()
-        await saved(lambda: (root / "content/s3.md").write_text(article("Story 3", "2022-09-03T10:00:00Z")))
-        assert page("s3").is_file()
-        await saved((root / "content/s2.md").unlink)
-        assert not page("s2").exists()
+        await saved(
+            lambda: (root / "content/s3.md").write_text(article("Story 3", "2022-09-03T10:00:00Z")),
+            page("s3").is_file,
+            "the new story",
+        )
+        await saved((root / "content/s2.md").unlink, lambda: not page("s2").exists(), "the deletion")
         assert walks == [1] and not preview.missed()  # three saves, no walk; the idle check agrees
         assert watch.stop is not None
         watch.stop.set()  # from here on, saves go unheard
-        await saved(lambda: (root / "content/s4.md").write_text(article("Story 4", "2022-09-04T10:00:00Z")))
+        watcher.join(timeout=15)  # its last report is in; nothing reports what comes next
+        assert not watcher.is_alive()
+        (root / "content/s4.md").write_text(article("Story 4", "2022-09-04T10:00:00Z"))
         assert preview.rebuild() is not None and not page("s4").exists()
         assert preview.missed()  # the idle walk sees the file the watcher dropped
         assert preview.rebuild() is not None and page("s4").is_file()
@@ -134,6 +146,26 @@ def test_a_busy_port_moves_to_the_next_free_one():
 
 
 _site = small_newsroom
+
+
+def test_the_preview_keeps_its_livereload_settings_on_its_own_handler_class(tmp_path):
+    """livereload's own class is left as it was; the preview's subclass serves /livereload and reloads."""
+    from livereload.handlers import LiveReloadHandler
+    from tornado.httputil import HTTPHeaders, HTTPServerRequest, RequestStartLine
+
+    from digest.preview.hosts import Hosts
+    from digest.preview.serve import _application
+
+    before = dict(vars(LiveReloadHandler))
+    url = "http://127.0.0.1:1/"
+    preview = Preview(_site(tmp_path, 1) / "site.yml", {"base_url": url}, False, False, lambda _: None)
+    app, tabs = _application(preview, 1, Hosts.for_address("127.0.0.1", ()), url)
+    tabs.reload_waiters()  # with no tab open: reads its settings, sends nothing
+    assert dict(vars(LiveReloadHandler)) == before
+    assert issubclass(tabs, LiveReloadHandler) and tabs.watcher is not None
+    start = RequestStartLine("GET", "/livereload", "HTTP/1.1")
+    request = HTTPServerRequest(start_line=start, headers=HTTPHeaders({"Host": "127.0.0.1:1"}))
+    assert app.find_handler(request).handler_class is tabs
 
 
 def test_a_broken_save_never_raises_and_prints_its_error_once(tmp_path):
@@ -177,6 +209,15 @@ def _wait(condition, timeout: float = 15.0, what: str = "condition"):
             return value
         time.sleep(0.05)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+async def _until(condition: Callable[[], object], what: str, timeout: float = 15.0) -> None:
+    """Let the event loop run until `condition()` holds: as soon as it does, however slow the machine."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.02)
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import xml.etree.ElementTree as ET
@@ -12,7 +13,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from digest.config.site_config import MarkdownConfig
-from digest.content.inline import skip_impossible_patterns
+from digest.content.inline_probe import Extensions, fast_inline_pass_agrees
 from digest.urls import is_external, relative_url
 
 # what Python-Markdown and its usual extensions produce (tables, footnotes, toc, attr_list), plus
@@ -75,20 +76,30 @@ class MarkdownRenderer:
     """One configured Python-Markdown instance, reset between documents (building one is slow)."""
 
     def __init__(self, config: MarkdownConfig) -> None:
-        self._md = markdown.Markdown(
+        self._config = config
+        self._sanitize = config.sanitize
+
+    @functools.cached_property
+    def _md(self) -> markdown.Markdown:
+        """Made at the first render, so that a rebuild with nothing to parse never runs the probe."""
+        config = self._config
+        md = markdown.Markdown(
             extensions=[*config.extensions, _RelativeLinksExtension()],
             extension_configs=config.extension_configs,
             output_format="html",
         )
-        skip_impossible_patterns(self._md)
-        self._links: _RelativeLinks = self._md.treeprocessors["digest-relative-links"]
-        self._sanitize = config.sanitize
+        if fast_inline_pass_agrees(Extensions(config.extensions, config.extension_configs)):
+            from digest.content.inline import skip_impossible_patterns  # imported by the probe already
+
+            skip_impossible_patterns(md)
+        return md
 
     def render(self, text: str, page_url: str) -> str:
         """The body's HTML as seen from the page at `page_url`."""
-        self._md.reset()
-        self._links.page_url = page_url
-        body = self._md.convert(text)
+        md = self._md
+        md.reset()
+        md.treeprocessors["digest-relative-links"].page_url = page_url
+        body = md.convert(text)
         return sanitized(body) if self._sanitize else body
 
 

@@ -61,17 +61,13 @@ def free_port(host: str, port: int) -> int:
     raise OSError(errno.EADDRINUSE, f"ports {port} to {port + PORTS_TRIED - 1} are all busy")
 
 
-class _NoWatcher(Watcher):
-    """livereload's own polling is replaced by ours; this keeps it from watching the whole folder."""
-
-    def examine(self) -> tuple[None, None]:
-        return None, None
-
-
-def _application(preview: Preview, port: int, hosts: Hosts, url: str) -> web.Application:
+def _application(
+    preview: Preview, port: int, hosts: Hosts, url: str
+) -> tuple[web.Application, type[LiveReloadHandler]]:
     """livereload's handlers, with its script injected before </head> and our error panel before </body>.
 
     They answer only requests for a name in `hosts`; any other gets a short refusal (see hosts.py).
+    Returned with the live-reload handler class, whose `reload_waiters()` reloads the open tabs.
     """
     script = f'<script src="/livereload.js?port={port}" defer></script>'.encode()
 
@@ -97,7 +93,14 @@ def _application(preview: Preview, port: int, hosts: Hosts, url: str) -> web.App
     sockets: set[LiveReloadHandler] = set()
 
     class Reload(LiveReloadHandler):
-        """livereload's websocket, for the preview's own pages only, and at most MAX_SOCKETS at once."""
+        """livereload's websocket, for the preview's own pages only, and at most MAX_SOCKETS at once.
+
+        Its settings live here, not on livereload's class: `reload_waiters()` reads the changed path
+        from `watcher` (none: each tab reloads whole). livereload's own polling, which would use the
+        watcher and drop reloads within DEFAULT_RELOAD_TIME, never starts: watch.py watches instead.
+        """
+
+        watcher = Watcher()
 
         def prepare(self) -> None:
             if len(sockets) >= MAX_SOCKETS:
@@ -143,8 +146,7 @@ def _application(preview: Preview, port: int, hosts: Hosts, url: str) -> web.App
                     f"`digest serve` with --allow-host {name} if you trust that name",
                 )
 
-    LiveReloadHandler.watcher = _NoWatcher()
-    return web.Application(
+    app = web.Application(
         [
             Rule(UnknownHost(), Misdirected),
             (r"/livereload", Reload),
@@ -155,6 +157,7 @@ def _application(preview: Preview, port: int, hosts: Hosts, url: str) -> web.App
         websocket_max_message_size=MAX_MESSAGE_BYTES,
         websocket_ping_interval=PING_S,  # and as long to answer each: tornado's default timeout
     )
+    return app, Reload
 
 
 def _refuse(handler: web.RequestHandler, status: int, message: str) -> None:
@@ -185,7 +188,8 @@ def serve(
     preview = Preview(config_path, {"base_url": url}, drafts, future, say)
     preview.output.mkdir(parents=True, exist_ok=True)  # served even when the first build failed
     hosts = Hosts.for_address(host, allowed_hosts)
-    _application(preview, actual, hosts, url).listen(
+    app, tabs = _application(preview, actual, hosts, url)
+    app.listen(
         actual,
         address=host,
         max_header_size=MAX_HEADER_BYTES,
@@ -214,7 +218,7 @@ def serve(
         elif preview.waiting:  # the tabs have nothing new to reload yet
             ioloop.IOLoop.current().call_later(RETRY_S, watcher.changed)
             return
-        LiveReloadHandler.reload_waiters()
+        tabs.reload_waiters()
         loop = ioloop.IOLoop.current()
         if idle:
             loop.remove_timeout(idle.pop())
