@@ -15,7 +15,7 @@ from pathlib import Path
 
 from digest import __version__
 from digest.build import Options, build
-from digest.config.site_config import load_config, require_config
+from digest.config.load import load_config, require_config
 from digest.errors import BuildError, BuildWarning, DigestError
 from digest.incremental.state import BuildState
 from digest.oserrors import explain

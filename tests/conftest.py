@@ -12,7 +12,8 @@ import pytest
 from lxml import html as lxml_html
 
 from digest.build import Options, build
-from digest.config.site_config import SiteConfig, load_config
+from digest.config.load import load_config
+from digest.config.site_config import SiteConfig
 from digest.content.inputs import content_files
 from digest.content.read import collect, parse_files
 from digest.incremental.state import BuildState

@@ -16,7 +16,7 @@ from conftest import ROOT
 from http_server import Served, serve
 
 from digest.build import Options, build
-from digest.config.site_config import load_config
+from digest.config.load import load_config
 
 AXE = ROOT / "tests/tools/node_modules/axe-core/axe.min.js"
 RULESETS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]

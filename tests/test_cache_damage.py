@@ -19,7 +19,7 @@ from conftest import SITE_YML, article, write_files
 
 import digest.incremental.checked
 from digest.build import build
-from digest.config.site_config import load_config
+from digest.config.load import load_config
 from digest.incremental.checked import FORMAT, read_checked, write_checked
 from digest.incremental.store import damage_note
 from digest.preview.session import Preview

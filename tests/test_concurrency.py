@@ -19,7 +19,7 @@ from typing import TypeVar
 import pytest
 from conftest import SITE_YML, article, clean_build, write_files
 
-from digest.config.site_config import load_config
+from digest.config.load import load_config
 from digest.write.lock import Busy
 
 HALT = Path(__file__).with_name("halt_digest.py")

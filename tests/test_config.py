@@ -10,6 +10,7 @@ from textwrap import dedent
 import pytest
 from conftest import SITE_YML, article
 
+from digest.config.load import load_config
 from digest.config.site_config import (
     DEFAULT_EXTENSIONS,
     Defaults,
@@ -17,7 +18,6 @@ from digest.config.site_config import (
     NavLink,
     Publisher,
     SiteConfig,
-    load_config,
 )
 from digest.errors import BuildError, DigestError
 

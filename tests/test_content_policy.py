@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from conftest import article, build_site
 
-from digest.config.site_config import SiteConfig, load_config
+from digest.config.load import load_config
+from digest.config.site_config import SiteConfig
 from digest.content import frontmatter
 from digest.errors import BuildError, DigestError
 from digest.safeurl import url_problem

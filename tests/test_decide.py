@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import article, grouped, small_newsroom
 
-from digest.config.site_config import load_config
+from digest.config.load import load_config
 from digest.incremental.decide import Manifest, outdated
 from digest.incremental.state import BuildState
 from digest.render.plan import plan_site

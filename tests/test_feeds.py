@@ -16,7 +16,8 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from digest.build import build_now
-from digest.config.site_config import Publisher, SiteConfig, load_config
+from digest.config.load import load_config
+from digest.config.site_config import Publisher, SiteConfig
 from digest.content.article import EPOCH
 from digest.render.feeds import plan_feeds, render_feed
 from digest.site.model import Site

@@ -8,7 +8,8 @@ from textwrap import dedent
 
 import pytest
 
-from digest.config.site_config import SiteConfig, load_config
+from digest.config.load import load_config
+from digest.config.site_config import SiteConfig
 from digest.content import frontmatter
 from digest.errors import BuildError, BuildWarning, DigestError
 

@@ -31,7 +31,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from digest.build import Options, build
-from digest.config.site_config import load_config
+from digest.config.load import load_config
 
 MAX_REQUESTS = 2000
 TIMEOUT = 5  # seconds, for every request

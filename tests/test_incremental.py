@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from digest.build import build
-from digest.config.site_config import load_config
+from digest.config.load import load_config
 from digest.errors import BuildError, DigestError
 from digest.incremental.state import BuildState
 

@@ -25,7 +25,7 @@ import pytest
 from conftest import SITE_YML, article, clean_build, write_files
 
 from digest.build import build
-from digest.config.site_config import load_config
+from digest.config.load import load_config
 from digest.write.record import RECORD
 from digest.write.switch import recover
 

@@ -11,7 +11,7 @@ import pytest
 from conftest import SITE_YML, article, write_files
 
 import digest.content.inputs
-from digest.config.site_config import load_config
+from digest.config.load import load_config
 from digest.content.inputs import content_files, relisted
 
 FILES = {

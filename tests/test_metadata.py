@@ -11,7 +11,7 @@ from conftest import ROOT
 from lxml import etree, html
 
 from digest.build import Options, build
-from digest.config.site_config import load_config
+from digest.config.load import load_config
 
 BASE = "https://example.org/digest/"
 

@@ -14,7 +14,7 @@ import pytest
 from conftest import SITE_YML, article, clean_build, write_files
 
 from digest.build import Options, build
-from digest.config.site_config import load_config
+from digest.config.load import load_config
 from digest.errors import DigestError
 from digest.write.record import RECORD, read_record
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import article, build_site, page
 
-from digest.config.site_config import MarkdownConfig, load_config
+from digest.config.load import load_config
+from digest.config.site_config import MarkdownConfig
 from digest.content.markup import MarkdownRenderer
 from digest.errors import BuildError
 from digest.render.feeds import absolute_links

@@ -6,7 +6,7 @@ import pytest
 from conftest import article, build_site, page
 from lxml import html
 
-from digest.config.site_config import load_config
+from digest.config.load import load_config
 from digest.errors import DigestError
 from digest.render.templates import make_environment
 

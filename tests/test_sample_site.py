@@ -11,7 +11,7 @@ from conftest import IN_CI, ROOT, text_of
 from lxml import html
 
 from digest.build import Options, build
-from digest.config.site_config import load_config
+from digest.config.load import load_config
 
 VNU = ROOT / "tests/tools/node_modules/vnu-jar/build/dist/vnu.jar"
 

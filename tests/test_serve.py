@@ -21,7 +21,7 @@ from browser import chromium
 from conftest import SITE_YML, article, small_newsroom
 
 from digest.build import build
-from digest.config.site_config import load_config
+from digest.config.load import load_config
 from digest.preview.serve import free_port
 from digest.preview.session import Preview
 from digest.preview.watch import QUIET_MS, Watch

@@ -13,7 +13,7 @@ import digest.incremental.articles
 import digest.incremental.state
 import digest.incremental.store
 from digest.build import Options, build
-from digest.config.site_config import load_config
+from digest.config.load import load_config
 from digest.incremental.state import BuildState
 from digest.render.plan import PageSpec
 

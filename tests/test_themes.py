@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from digest.config.site_config import load_config
+from digest.config.load import load_config
 from digest.config.themes import BUILTIN_THEMES, theme_dirs
 from digest.errors import DigestError
 from digest.render.templates import make_environment

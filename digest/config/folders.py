@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from digest.config.lined_yaml import Fields
+from digest.config.site_config import SiteConfig
 from digest.errors import DigestError
-
-if TYPE_CHECKING:
-    from digest.config.site_config import SiteConfig
 
 CACHE_FOLDER = ".digest-cache"  # in the site folder: the build state, the preview's output, the lock
 STATIC_FIX = "use a folder of its own, like `static`"

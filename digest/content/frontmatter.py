@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from digest.config.lined_yaml import CONTROL, Fields, control_character, load_fields
-from digest.config.site_config import FRONT_MATTER_KEYS, SiteConfig, describe, did_you_mean
+from digest.config.load import describe, did_you_mean
+from digest.config.site_config import FRONT_MATTER_KEYS, SiteConfig
 from digest.content.dates import filename_date, parse_date
 from digest.content.migrate import absent, apply_aliases, fill
 from digest.errors import BuildError, BuildWarning, DigestError

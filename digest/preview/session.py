@@ -14,7 +14,8 @@ from pathlib import Path
 
 from digest.build import Options, build
 from digest.config.folders import CACHE_FOLDER
-from digest.config.site_config import SiteConfig, load_config
+from digest.config.load import load_config
+from digest.config.site_config import SiteConfig
 from digest.content.inputs import Listing, content_files, relisted
 from digest.errors import BuildError, DigestError
 from digest.incremental.state import BuildState

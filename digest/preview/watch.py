@@ -14,7 +14,7 @@ from tornado import ioloop
 from watchfiles import DefaultFilter, watch
 
 from digest.config.folders import CACHE_FOLDER
-from digest.config.site_config import load_config
+from digest.config.load import load_config
 from digest.content.inputs import Stat, stat_if_present
 from digest.errors import BuildError, DigestError
 from digest.preview.session import Preview
