@@ -17,8 +17,8 @@ from pathlib import Path
 
 from digest.config.site_config import SiteConfig
 from digest.config.themes import theme_dirs
-from digest.content.inputs import Listing, list_inputs
-from digest.content.read import Progress, collect, parse_files
+from digest.content.inputs import Inputs, Listing, list_inputs
+from digest.content.read import Progress, Reading, collect, parse_files
 from digest.errors import BuildError, BuildWarning, DigestError
 from digest.incremental.state import BuildState
 from digest.render.feeds import plan_feeds
@@ -31,8 +31,8 @@ from digest.site.model import Site
 from digest.workers import run_tasks
 from digest.write.destination import prepare_output
 from digest.write.images import missing_images
-from digest.write.output import Staging, write_site
-from digest.write.paths import REPLACEABLE, path_collisions
+from digest.write.output import Staging, Written, write_site
+from digest.write.paths import path_collisions
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,45 +67,51 @@ def build(config: SiteConfig, state: BuildState | None = None, options: Options 
         state.remember_articles(inputs.articles, parsed)
         reading = collect(inputs.articles, parsed)
         published, left_out = publish(reading.articles, now, drafts=options.drafts, future=options.future)
-        site, collisions = state.grouped(
-            published, left_out, config.tz, drafts=options.drafts, future=options.future
-        )
+        site, collisions = state.grouped(published, left_out, config.tz)
         _check(reading.errors + collisions)
         pages = state.pages(config, plan_site(config, site))
-        planned = [page for page, _ in pages]
-        _check(
-            path_collisions(config, site, planned, inputs.copies)
-            + missing_images(config, site.articles, inputs.copies)
-        )
-        work = state.outdated(
-            destination, pages, plan_feeds(config, site), inputs.copies, trust_output=options.trust_output
-        )
+        clashes = path_collisions(config, site, pages, inputs.copies)
+        _check(clashes + missing_images(config, site, inputs.copies))
+        feeds = plan_feeds(config, site)
+        work = state.outdated(destination, feeds, inputs.copies, trust_output=options.trust_output)
         state.save()  # before the write-out: a state that cannot be saved leaves the output as it was
         tasks = render_tasks(config, make_environment(config, compiled), work.pages, work.feeds)
         with Staging(destination) as staging:
             rendered = _counted(run_tasks(tasks, staging.stage), len(tasks), options.progress)
-            replaced = REPLACEABLE.intersection(copy.path for copy in inputs.copies)  # the site's robots.txt
-            sitemap = [out for out in render_sitemap(config, planned) if out.path not in replaced]
+            sitemap = render_sitemap(config, pages, inputs.copies)
             written = write_site(chain(work.kept, rendered, sitemap), inputs.copies, staging, work.unchanged)
         state.remember_output(destination, work, written)
     finally:
         state.save()  # what parsed need not be parsed again after a fix (and a shard writer is reaped)
-    report = Report(
+    report = _report(config, inputs, reading, site, written, time.perf_counter() - started, state.notes())
+    state.remember_report(destination, report, _due(site))
+    return report
+
+
+def _report(
+    config: SiteConfig,
+    inputs: Inputs,
+    reading: Reading,
+    site: Site,
+    written: Written,
+    seconds: float,
+    notes: tuple[BuildWarning, ...],
+) -> Report:
+    """What the build did, with every warning from every stage, for the summary and the next no-op."""
+    return Report(
         articles=len(site.articles),
         files=len(written.paths),
         written=len(written.changed),
-        seconds=time.perf_counter() - started,
+        seconds=seconds,
         left_out=tuple(LeftOut(a.path, a.title, a.date) for a in site.left_out),
         warnings=(
-            *_empty_content(config, inputs.articles),
+            *_empty_content(config, inputs),
             *reading.warnings,
             *inputs.skipped,
             *site.warnings,
         ),
-        notes=state.notes(),
+        notes=notes,
     )
-    state.remember_report(destination, report, _due(site))
-    return report
 
 
 def _check(errors: list[DigestError]) -> None:
@@ -119,9 +125,9 @@ def _due(site: Site) -> datetime | None:
     return min((a.date for a in pending), default=None)
 
 
-def _empty_content(config: SiteConfig, articles: dict[str, object]) -> list[BuildWarning]:
+def _empty_content(config: SiteConfig, inputs: Inputs) -> list[BuildWarning]:
     """A content folder without a story builds an empty site: likely a mistake, so say so."""
-    if articles:
+    if inputs.articles:
         return []
     message = "no stories found in this folder — add Markdown (.md) files, or set `content_dir` in site.yml"
     return [BuildWarning(config.content_path, None, message)]

@@ -9,7 +9,7 @@ from conftest import article, grouped, small_newsroom
 
 from digest.config.load import load_config
 from digest.incremental.decide import Manifest, outdated
-from digest.incremental.state import BuildState
+from digest.incremental.fingerprints import of_values
 from digest.render.plan import plan_site
 
 NOW = datetime(2023, 1, 1, tzinfo=timezone.utc)
@@ -18,8 +18,12 @@ NOW = datetime(2023, 1, 1, tzinfo=timezone.utc)
 def _redone(root: Path, last: Manifest, present: bool = True) -> tuple[set[str], Manifest]:
     """The pages a build would render after `last`, from a cold state, and what it would record."""
     config = load_config(root / "site.yml")
-    pages = BuildState.load(root).pages(config, plan_site(config, grouped(config, NOW)))
-    work = outdated(pages, [], [], last, lambda path, stat: present)
+    plan = plan_site(config, grouped(config, NOW))
+    pages = [spec.page(config) for spec in plan]
+    prints = {
+        page.path: of_values(spec.make.__name__, *spec.inputs) for spec, page in zip(plan, pages, strict=True)
+    }
+    work = outdated(pages, [], prints, last, lambda path, stat: present)
     return {page.path for page in work.pages}, Manifest("", work.fingerprints, {})
 
 

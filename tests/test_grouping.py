@@ -51,7 +51,8 @@ def _afresh(stories: list[Article], *, future: bool = False, known: RelatedRecor
 def _kept(state: BuildState, stories: list[Article], *, future: bool = False) -> Site:
     """Grouped by a build state that grouped the site before, as the preview's does at every save."""
     published, left_out = publish(stories, NOW, future=future)
-    return state.grouped(published, left_out, timezone.utc, drafts=False, future=future)[0]
+    state.publishing = (False, future)  # as `begin` sets it for a build
+    return state.grouped(published, left_out, timezone.utc)[0]
 
 
 EDITS = {

@@ -99,7 +99,7 @@ class Article(Compact):
     instant: datetime = field(init=False, repr=False, compare=False)  # `modified` in UTC, quick to compare
 
     def __post_init__(self) -> None:
-        """Made once per story: an index page's fingerprint joins 10,000 tokens, its date compares 10,000."""
+        """Made once per story: a big index page's fingerprint joins 10,000 of these, sorts 10,000 dates."""
         object.__setattr__(self, "fingerprint", f"A{self.file_fingerprint}{self.url}{self.scheduled}")
         object.__setattr__(self, "instant", self.modified.astimezone(timezone.utc))
 

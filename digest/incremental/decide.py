@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from digest.content.inputs import Copy
 from digest.render.feeds import Feed
 from digest.render.plan import Output, Page
 from digest.write.record import OutputStat
@@ -40,33 +39,19 @@ class Work:
 
 
 def outdated(
-    pages: Sequence[tuple[Page, str]],
-    feeds: Sequence[tuple[Feed, str]],
-    copies: Sequence[tuple[Copy, str]],
-    last: Manifest,
-    present: Present,
+    pages: list[Page], feeds: list[Feed], fingerprints: dict[str, str], last: Manifest, present: Present
 ) -> Work:
-    """Split the planned files (each with its fingerprint) into those to make and those to keep."""
-    known, stats = last.fingerprints, last.stats
-    fingerprints: dict[str, str] = {}
-    unchanged: set[str] = set()
-    todo_pages: list[Page] = []
-    todo_feeds: list[Feed] = []
-
-    def keep(path: str, fingerprint: str) -> bool:
-        fingerprints[path] = fingerprint
-        if known.get(path) == fingerprint and present(path, stats.get(path)):
-            unchanged.add(path)
-            return True
-        return False
-
-    for page, fingerprint in pages:
-        if not keep(page.path, fingerprint):
-            todo_pages.append(page)
-    for feed, fingerprint in feeds:
-        if not keep(feed.path, fingerprint):
-            todo_feeds.append(feed)
-    kept = [Output(path, None) for path in fingerprints if path in unchanged]
-    for copy, fingerprint in copies:
-        keep(copy.path, fingerprint)
-    return Work(todo_pages, todo_feeds, kept, frozenset(unchanged), fingerprints)
+    """Split the planned files (pages, feeds, and copies, each by its path's fingerprint) into those to
+    make and those to keep."""
+    unchanged = frozenset(
+        path
+        for path, fingerprint in fingerprints.items()
+        if last.fingerprints.get(path) == fingerprint and present(path, last.stats.get(path))
+    )
+    return Work(
+        [page for page in pages if page.path not in unchanged],
+        [feed for feed in feeds if feed.path not in unchanged],
+        [Output(item.path, None) for item in (*pages, *feeds) if item.path in unchanged],
+        unchanged,
+        fingerprints,
+    )

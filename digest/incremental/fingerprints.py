@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import fields, is_dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from digest import __version__
 from digest.config.site_config import SiteConfig
@@ -48,13 +48,20 @@ def of_tree(folders: list[Path], pattern: str = "*") -> str:
 OWN, WALKED, OTHER = 1, 2, 3  # a type's values are hashed by their fingerprint, field by field, or by repr
 
 
+class Rule(NamedTuple):
+    """How the values of one type are hashed, and the fields to walk when they are walked."""
+
+    how: int  # OWN, WALKED or OTHER
+    fields: tuple[str, ...] = ()
+
+
 @functools.cache
-def _how(kind: type) -> tuple[int, tuple[str, ...]]:
+def _rule(kind: type) -> Rule:
     """A model type is hashed by the `fingerprint` it carries (stories), else field by field."""
     if is_dataclass(kind):
         names = tuple(f.name for f in fields(kind))
-        return (OWN, ()) if "fingerprint" in names else (WALKED, names)
-    return OTHER, ()
+        return Rule(OWN) if "fingerprint" in names else Rule(WALKED, names)
+    return Rule(OTHER)
 
 
 def of_values(*parts: Any) -> str:
@@ -69,7 +76,7 @@ def of_values(*parts: Any) -> str:
             update(f"{kind.__name__}:{value!r}\0".encode())
         elif kind is tuple or kind is list:
             update(b"[%d" % len(value))
-            if value and _how(type(value[0]))[0] == OWN and len(set(map(type, value))) == 1:
+            if value and _rule(type(value[0])).how == OWN and len(set(map(type, value))) == 1:
                 update("".join([v.fingerprint for v in value]).encode())  # a list page's stories, in one go
             else:
                 stack += value
@@ -78,7 +85,7 @@ def of_values(*parts: Any) -> str:
             for key in sorted(value):
                 stack += (key, value[key])
         else:
-            how, names = _how(kind)
+            how, names = _rule(kind)
             if how == OWN:
                 update(value.fingerprint.encode())
             elif how == WALKED:  # pages, terms, months: walked, so stories count by their fingerprint

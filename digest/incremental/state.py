@@ -20,7 +20,7 @@ from digest.config.site_config import SiteConfig
 from digest.content.article import Article
 from digest.content.inputs import Copy, Inputs, Stat, stat_if_present
 from digest.content.read import Parsed, Result
-from digest.errors import DigestError
+from digest.errors import BuildWarning, DigestError
 from digest.incremental import fingerprints
 from digest.incremental.articles import ArticleStore
 from digest.incremental.bytecode import CheckedBytecodeCache
@@ -76,7 +76,7 @@ class BuildState:
     settings: str = ""  # fingerprint of the settings stories are parsed with (base_url aside)
     output_settings: str = ""  # fingerprint of all the settings: part of every feed's
     theme: str = ""  # fingerprint of all the settings, the code and the theme: part of every page's
-    options: str = ""
+    publishing: tuple[bool, bool] = (False, False)  # drafts, future: what this build publishes
     inputs: str = ""  # fingerprint of the settings, theme, options and every input file's stat
 
     def __post_init__(self) -> None:
@@ -107,7 +107,7 @@ class BuildState:
         self.theme = fingerprints.of_values(
             self.output_settings, fingerprints.of_tree([config.root / "templates", *themes])
         )
-        self.options = f"{drafts} {future}"
+        self.publishing = (drafts, future)
 
     def compiled_templates(self) -> CheckedBytecodeCache:
         """Templates compiled by earlier builds, checked now: damaged ones are noted and dropped."""
@@ -121,7 +121,7 @@ class BuildState:
     ) -> Report | None:
         """The last build's report when no input changed, no story fell due and no output was touched."""
         stats = inputs.articles | {str(copy.source): stat for copy, stat in _copy_stats(inputs.copies)}
-        self.inputs = fingerprints.of_inputs(self.theme, self.options, stats)
+        self.inputs = fingerprints.of_inputs(self.theme, "{} {}".format(*self.publishing), stats)
         if self.clean:
             return None
         snapshot = Snapshot.load(self.root, destination, self.inputs, self.damaged)
@@ -139,14 +139,15 @@ class BuildState:
         return self.articles.unchanged(files)
 
     def remember_articles(self, files: dict[str, Stat], results: dict[str, Result]) -> None:
+        """Keep what this build parsed; the shards start being written while the build goes on."""
         self.articles.remember(files, results)
         self.articles.save_soon()
 
     def grouped(
-        self, published: list[Article], left_out: list[Article], tz: tzinfo, *, drafts: bool, future: bool
+        self, published: list[Article], left_out: list[Article], tz: tzinfo
     ) -> tuple[Site, list[DigestError]]:
         """The site grouped: the last grouping with edits swapped in when no edit moved a story."""
-        settings = (tz, drafts, future)
+        settings = (tz, *self.publishing)
         last = self.grouping if self.grouping and self.grouping.settings == settings else None
         if last and (site := patched(last.site, last.published, published, left_out, tz)):
             collisions = last.collisions  # no URL changed
@@ -158,8 +159,8 @@ class BuildState:
         self.grouping = Grouping(settings, published, site, collisions)
         return site, collisions
 
-    def pages(self, config: SiteConfig, plan: list[PageSpec]) -> list[tuple[Page, str]]:
-        """Each planned page with its fingerprint, taken from the last build where the inputs are equal.
+    def pages(self, config: SiteConfig, plan: list[PageSpec]) -> list[Page]:
+        """Each planned page, made or taken from the last build's where its inputs are equal.
 
         In the preview a save changes one story, and every other one is the very same object from
         build to build, so comparing inputs is mostly identity checks: far cheaper than making and
@@ -174,22 +175,21 @@ class BuildState:
                 found = PlannedPage(spec.inputs, spec.page(config), fingerprint)
             planned[spec.name] = found
         self.planned, self.planned_with = planned, config
-        return [(p.page, self.theme + p.fingerprint) for p in planned.values()]
+        return [p.page for p in planned.values()]
 
     def outdated(
-        self,
-        destination: Path,
-        pages: list[tuple[Page, str]],
-        feeds: list[Feed],
-        copies: list[Copy],
-        *,
-        trust_output: bool,
+        self, destination: Path, feeds: list[Feed], copies: list[Copy], *, trust_output: bool
     ) -> Work:
-        """What the output needs: the planned files whose fingerprint or file changed since the last build."""
-        feed_prints = [(feed, fingerprints.of_values(self.output_settings, feed)) for feed in feeds]
-        copy_prints = [(copy, f"{copy.source}\0{stat}") for copy, stat in _copy_stats(copies)]
+        """What the output needs: the planned files whose fingerprint or file changed since the last build.
+
+        The pages are those `pages` planned last; a page's fingerprint is the theme's and its own.
+        """
+        prints = {p.page.path: self.theme + p.fingerprint for p in self.planned.values()}
+        prints |= {feed.path: fingerprints.of_values(self.output_settings, feed) for feed in feeds}
+        prints |= {copy.path: f"{copy.source}\0{stat}" for copy, stat in _copy_stats(copies)}
         present = (lambda path, stat: True) if trust_output else present_in(destination)
-        return outdated(pages, feed_prints, copy_prints, self._manifest(destination), present)
+        pages = [p.page for p in self.planned.values()]
+        return outdated(pages, feeds, prints, self._manifest(destination), present)
 
     def remember_output(self, destination: Path, work: Work, written: Written) -> None:
         """Record what this build left in `destination`, to be saved with the state."""
@@ -210,7 +210,7 @@ class BuildState:
         stats = tuple(sorted(self.manifests[str(destination)].stats.items()))
         Snapshot(self.inputs, due and due.isoformat(), report, stats).save(self.root, destination)
 
-    def notes(self) -> tuple[Any, ...]:
+    def notes(self) -> tuple[BuildWarning, ...]:
         """What the user should know about the state itself: damaged cache files, rebuilt."""
         return damage_note(self.root, self.damaged)
 

@@ -73,8 +73,8 @@ class Page:
     sitemap_entry: str = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        stamp = self.lastmod and self.lastmod.isoformat(timespec="seconds")
-        lastmod = f"\n    <lastmod>{stamp}</lastmod>" if stamp else ""
+        when = self.lastmod and self.lastmod.isoformat(timespec="seconds")
+        lastmod = f"\n    <lastmod>{when}</lastmod>" if when else ""
         object.__setattr__(self, "path", output_file(self.info.url))
         entry = f"{escape(encoded(self.info.url))}</loc>{lastmod}\n  </url>"
         object.__setattr__(self, "sitemap_entry", entry)

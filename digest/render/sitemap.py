@@ -5,14 +5,19 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from digest.config.site_config import SiteConfig
+from digest.content.inputs import Copy
 from digest.render.plan import Output, Page
 from digest.urls import absolute_url
 
 NOT_LISTED = ("404.html",)
+REPLACEABLE = frozenset({"robots.txt"})  # generated files a site's own static file may replace
 
 
-def render_sitemap(config: SiteConfig, pages: list[Page]) -> list[Output]:
-    """A sitemaps.org 0.9 sitemap of every HTML page, with its last change, and a robots.txt."""
+def render_sitemap(config: SiteConfig, pages: list[Page], copies: list[Copy]) -> list[Output]:
+    """A sitemaps.org 0.9 sitemap of every HTML page, with its last change, and a robots.txt.
+
+    A robots.txt among the site's own files (`copies`) is published instead of the generated one.
+    """
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
@@ -25,7 +30,6 @@ def render_sitemap(config: SiteConfig, pages: list[Page]) -> list[Output]:
     ]
     lines.append("</urlset>\n")
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {absolute_url(config.base_url, 'sitemap.xml')}\n"
-    return [
-        Output("sitemap.xml", "\n".join(lines).encode("utf-8")),
-        Output("robots.txt", robots.encode("utf-8")),
-    ]
+    outputs = [Output("sitemap.xml", "\n".join(lines).encode("utf-8")), Output("robots.txt", robots.encode())]
+    replaced = REPLACEABLE.intersection(copy.path for copy in copies)
+    return [output for output in outputs if output.path not in replaced]

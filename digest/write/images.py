@@ -7,20 +7,19 @@ noticed by a check that runs on every build, against this build's files, not at 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from pathlib import Path
 
 from digest.config.site_config import SiteConfig
-from digest.content.article import Article
 from digest.content.inputs import Copy
 from digest.errors import DigestError
 from digest.safeurl import local_path
+from digest.site.model import Site
 from digest.urls import is_external
 
 _IMAGE_KEY = re.compile(r"image\s*:")
 
 
-def missing_images(config: SiteConfig, articles: Sequence[Article], copies: list[Copy]) -> list[DigestError]:
+def missing_images(config: SiteConfig, site: Site, copies: list[Copy]) -> list[DigestError]:
     """Every story whose `image` is a site path that no published file answers, naming its line."""
     published = {relative for _, relative in copies}
     where = f"{config.content_dir}/ or {config.static_dir}/"
@@ -30,7 +29,7 @@ def missing_images(config: SiteConfig, articles: Sequence[Article], copies: list
             _line_of_image(config.root / article.path),
             f"`image`: there is no {wanted} in {where} — add the file there, or fix the path",
         )
-        for article in articles
+        for article in site.articles
         if article.image is not None
         and not is_external(article.image)
         and (wanted := local_path(article.image)) not in published

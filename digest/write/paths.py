@@ -9,10 +9,9 @@ from digest.config.site_config import SiteConfig
 from digest.content.inputs import Copy
 from digest.errors import DigestError
 from digest.render.plan import Page
+from digest.render.sitemap import REPLACEABLE
 from digest.site.model import Site
 
-# Generated files a site's own static file may replace (a hand-written robots.txt is common).
-REPLACEABLE = frozenset({"robots.txt"})
 GENERATED = MappingProxyType(
     {
         "feed.xml": "the generated feed /feed.xml",
