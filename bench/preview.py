@@ -3,8 +3,12 @@
 The preview runs as a user runs it (`digest serve` in the site folder). Each save appends a new
 sentence to one article; the clock stops when the preview's HTTP server returns the article with
 that sentence in it: noticing the save, rebuilding and serving are all inside. Between saves the
-same edit is built by `digest build` in a fresh process, the baseline, so both see the same noise.
-The baseline builds a copy of the site, so neither one's cache writes disturb the other.
+same edit is built by `digest build` in a fresh process, so both see the same noise. That build
+works on a copy of the site, so neither one's cache writes disturb the other.
+
+With --baseline CHECKOUT, a second `digest serve` runs that checkout's digest package on its own
+copy of the site instead, and the saves take turns between the two previews, so a change's cost to
+the preview is a ratio measured in one run. Both previews are read over HTTP unless --browser.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -36,6 +40,7 @@ from run import Site, build, digest_site, log, measure, seconds, spread  # noqa:
 REBUILT = re.compile(r"rebuilt: \d+ files? changed in ([\d.]+) s")
 TICK = 0.005  # how often the article is fetched while waiting for a save to show
 IDLE = 3.0  # seconds over which the idle server's CPU use is measured
+REBUILDING = "… of which rebuilding, as the preview reports it"
 PAUSE = 1.5  # between saves, as an editor types: the preview tidies its memory in the pauses
 
 
@@ -124,12 +129,16 @@ def article_url(root: Path, slug: str) -> str:
 
 
 @contextmanager
-def preview(root: Path) -> Iterator[tuple[str, subprocess.Popen[str], list[str]]]:
-    """`digest serve` in `root` after its first build: its URL, its process and what it prints."""
+def preview(site: Site) -> Iterator[tuple[str, subprocess.Popen[str], list[str]]]:
+    """`digest serve` in the site folder after its first build: its URL, its process and what it prints.
+
+    It runs with the site's environment, so a baseline's preview imports the baseline's digest.
+    """
     port = free_port()
     serve = subprocess.Popen(
         [sys.executable, "-m", "digest.cli", "serve", "--port", str(port)],
-        cwd=root,
+        cwd=site.root,
+        env=site.env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -145,80 +154,193 @@ def preview(root: Path) -> Iterator[tuple[str, subprocess.Popen[str], list[str]]
         serve.wait(timeout=30)
 
 
-def saves_timed(site: Site, twin: Site, read: Reader, saves: int) -> tuple[list[float], list[float]]:
-    """Per save: seconds until `read` shows it, and the same edit's fresh `digest build` of `twin`."""
-    original = site.target.read_bytes()
-    shown: list[float] = []
-    built: list[float] = []
+@dataclass(frozen=True)
+class Watched:
+    """A running preview, ready to be timed: how its page is read and what it has printed so far."""
+
+    site: Site
+    serve: subprocess.Popen[str]
+    lines: list[str]
+    read: Reader
+    idle: float  # share of a core the server used while nothing happened
+
+    def rebuilds(self, saves: int) -> list[float]:
+        """The rebuild times the preview printed, one per save."""
+        return [float(m[1]) for line in self.lines if (m := REBUILT.search(line))][:saves]
+
+
+def watched(stack: ExitStack, sites: list[Site], slug: str, browser: bool) -> list[Watched]:
+    """A preview of each site, started one after the other; idle CPU measured for all in one window.
+
+    The idle figure comes before any page is opened, so a browser tab's live-reload socket is not in it.
+    """
+    started = [stack.enter_context(preview(site)) for site in sites]
+    time.sleep(PAUSE)
+    before = [cpu_seconds(serve.pid) for _, serve, _ in started]
+    time.sleep(IDLE)
+    previews = []
+    for site, (base, serve, lines), was in zip(sites, started, before, strict=True):
+        url = base + article_url(site.root, slug)
+        read = stack.enter_context(browser_tab(url)) if browser else over_http(url)
+        previews.append(Watched(site, serve, lines, read, (cpu_seconds(serve.pid) - was) / IDLE))
+    return previews
+
+
+@dataclass(frozen=True)
+class Clock:
+    """One way a save gets shown: the story it rewrites, and seconds until the save shows there."""
+
+    target: Path
+    shown: Callable[[str, float], float]  # (the new sentence, when the save was written) -> seconds
+
+
+def in_preview(preview: Watched) -> Clock:
+    """A preview's clock: it stops when the page, read every TICK, has the new sentence in it."""
+
+    def shown(sentence: str, saved: float) -> float:
+        while sentence not in (page := preview.read())[0]:
+            if time.time() - saved > 120:
+                sys.exit(f"{preview.site.name}: a save did not show within 120 s")
+            time.sleep(TICK)
+        return page[1] - saved
+
+    return Clock(preview.site.target, shown)
+
+
+def in_fresh_build(site: Site) -> Clock:
+    """A fresh `digest build` of the saved story's site, timed by the `_measure.py` wrapper."""
+    return Clock(site.target, lambda sentence, saved: measure(site, site.cmd)["wall_s"])
+
+
+def saves_timed(clocks: list[Clock], saves: int) -> list[list[float]]:
+    """Per clock, seconds per save: every save goes to each clock in turn, with the same new sentence.
+
+    Taking turns save by save lets both see the same moment's machine noise; the pause after each is
+    a writer's pause between saves, in which a preview tidies its memory.
+    """
+    originals = [clock.target.read_bytes() for clock in clocks]
+    times: list[list[float]] = [[] for _ in clocks]
     try:
         for number in range(1, saves + 1):
             log(f"  save {number}/{saves}")
             sentence = f"Preview check number {number} of this run."
-            saved = time.time()
-            site.target.write_bytes(original + f"\n{sentence}\n".encode())
-            while sentence not in (page := read())[0]:
-                if time.time() - saved > 120:
-                    sys.exit(f"save {number} did not show within 120 s")
-                time.sleep(TICK)
-            shown.append(page[1] - saved)
-            time.sleep(PAUSE)
-            twin.target.write_bytes(site.target.read_bytes())
-            built.append(measure(twin, twin.cmd)["wall_s"])
-            time.sleep(PAUSE)
+            for clock, original, taken in zip(clocks, originals, times, strict=True):
+                saved = time.time()
+                clock.target.write_bytes(original + f"\n{sentence}\n".encode())
+                taken.append(clock.shown(sentence, saved))
+                time.sleep(PAUSE)
     finally:
-        site.target.write_bytes(original)
-    return shown, built
+        for clock, original in zip(clocks, originals, strict=True):
+            clock.target.write_bytes(original)
+    return times
 
 
-def bench(root: Path, n: int, saves: int, seed: int, browser: bool) -> str:
+def shown_label(browser: bool) -> str:
+    """The first row's name, saying how the page was read."""
+    return f"save → shown by `digest serve` ({'in an open browser tab' if browser else 'over HTTP'})"
+
+
+def table(title: str, head: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table under a heading, as bench/run.py prints its own."""
+    lines = [f"### {title}", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    return "\n".join([*lines, *("| " + " | ".join(row) + " |" for row in rows)])
+
+
+def ratio(numerator: list[float], denominator: list[float]) -> str:
+    """Two medians' ratio, as the tables print it."""
+    return f"{statistics.median(numerator) / statistics.median(denominator):.2f}\u00d7"
+
+
+def against_build(root: Path, n: int, saves: int, seed: int, browser: bool) -> str:
+    """The preview beside a fresh `digest build` of the same edit, on a copy of the site."""
     arts = corpus.articles(n, seed)
     site = digest_site(root, arts, n // 2, clean_flag=False)
     build(site, site.cmd)
-    twin = replace(site, root=root.with_name(f"{root.name}-build"))  # the baseline's own copy
+    twin = replace(site, root=root.with_name(f"{root.name}-build"))  # the fresh builds' own copy
     twin.target = twin.root / site.target.relative_to(root)
     shutil.copytree(root, twin.root, symlinks=True)
     build(twin, twin.cmd)  # its output folder has another path: made once, unmeasured
     log(f"  {n} articles: first preview build")
-    with preview(root) as (base, serve, lines), ExitStack() as stack:
-        time.sleep(PAUSE)
-        before = cpu_seconds(serve.pid)
-        time.sleep(IDLE)
-        idle = (cpu_seconds(serve.pid) - before) / IDLE
-        url = base + article_url(root, arts[n // 2].slug)
-        read = stack.enter_context(browser_tab(url)) if browser else over_http(url)
-        shown, built = saves_timed(site, twin, read, saves)
-    rebuilds = [float(m[1]) for line in lines if (m := REBUILT.search(line))][:saves]
-    where = "in an open browser tab" if browser else "over HTTP"
-    return "\n".join(
+    with ExitStack() as stack:
+        (served,) = watched(stack, [site], arts[n // 2].slug, browser)
+        times, built = saves_timed([in_preview(served), in_fresh_build(twin)], saves)
+    rebuilt = served.rebuilds(saves)
+    return table(
+        f"{n:,} articles, {saves} saves",
+        ["", "wall"],
         [
-            f"### {n:,} articles, {saves} saves",
-            "",
-            "| | wall |",
-            "|---|---|",
-            f"| save → shown by `digest serve` ({where}) | {spread(shown, seconds)} |",
-            f"| … of which rebuilding, as the preview reports it | {spread(rebuilds, seconds)} |",
-            f"| same edit, fresh `digest build` | {spread(built, seconds)} |",
-            f"| ratio | {statistics.median(built) / statistics.median(shown):.1f}\u00d7 |",
-            f"| idle preview server | {idle:.1%} of a core |",
-        ]
+            [shown_label(browser), spread(times, seconds)],
+            [REBUILDING, spread(rebuilt, seconds)],
+            ["same edit, fresh `digest build`", spread(built, seconds)],
+            ["ratio", f"{statistics.median(built) / statistics.median(times):.1f}\u00d7"],
+            ["idle preview server", f"{served.idle:.1%} of a core"],
+        ],
     )
 
 
+def against_baseline(root: Path, n: int, saves: int, seed: int, browser: bool, checkout: Path) -> str:
+    """This checkout's preview beside the baseline checkout's, each on its own copy of the site."""
+    arts = corpus.articles(n, seed)
+    sites = [
+        digest_site(root, arts, n // 2, clean_flag=False),
+        digest_site(
+            root.with_name(f"{root.name}-baseline"), arts, n // 2, clean_flag=False, checkout=checkout
+        ),
+    ]
+    for site in sites:
+        log(f"  {n} articles: {site.name}: first build and first preview build")
+        build(site, site.cmd)
+    with ExitStack() as stack:
+        ours, theirs = watched(stack, sites, arts[n // 2].slug, browser)
+        shown = saves_timed([in_preview(ours), in_preview(theirs)], saves)
+    rebuilt = [ours.rebuilds(saves), theirs.rebuilds(saves)]
+    packages = f"digest imported from `{imported(sites[0])}`, baseline from `{imported(sites[1])}`.\n\n"
+    return packages + table(
+        f"{n:,} articles, {saves} saves each, the two previews taking turns",
+        ["", "digest", "baseline", "digest / baseline"],
+        [
+            [shown_label(browser), *(spread(t, seconds) for t in shown), ratio(*shown)],
+            [REBUILDING, *(spread(t, seconds) for t in rebuilt), ratio(*rebuilt)],
+            ["idle preview server", *(f"{w.idle:.1%} of a core" for w in (ours, theirs)), ""],
+        ],
+    )
+
+
+def imported(site: Site) -> str:
+    """Where the site folder's processes import digest from: printed, so a wrong PYTHONPATH shows."""
+    code = "import digest, pathlib; print(pathlib.Path(digest.__file__).parent)"
+    run = [sys.executable, "-c", code]
+    done = subprocess.run(run, cwd=site.root, env=site.env, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
 def main() -> None:
-    """`python bench/preview.py [--articles 10000] [--saves 10] [--browser] [--keep DIR]`."""
+    """`python bench/preview.py [--articles N] [--saves N] [--browser] [--baseline CHECKOUT] [--keep DIR]`."""
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--articles", type=int, default=10_000, help="corpus size (default 10000)")
     ap.add_argument("--saves", type=int, default=10, help="measured saves (default 10)")
     ap.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
     ap.add_argument("--browser", action="store_true", help="read the page in headless Chromium (selenium)")
+    ap.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="CHECKOUT",
+        help="instead of a fresh `digest build`, time a second `digest serve` running another "
+        "checkout's digest package (e.g. a git worktree of main), saves taking turns with this one's",
+    )
     ap.add_argument("--keep", type=Path, metavar="DIR", help="work in DIR and keep it (default: a temp dir)")
     args = ap.parse_args()
+    if args.baseline and not (args.baseline / "digest" / "cli.py").is_file():
+        ap.error(f"--baseline {args.baseline}: no digest/cli.py there; give the folder holding the package")
     work = args.keep or Path(tempfile.mkdtemp(prefix="digest-preview-"))
+    root = work / str(args.articles)
     try:
         print(f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores.\n")
-        print(
-            bench(work / str(args.articles), args.articles, args.saves, args.seed, args.browser), flush=True
-        )
+        if args.baseline:
+            report = against_baseline(root, args.articles, args.saves, args.seed, args.browser, args.baseline)
+        else:
+            report = against_build(root, args.articles, args.saves, args.seed, args.browser)
+        print(report, flush=True)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
