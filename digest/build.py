@@ -79,7 +79,7 @@ def build(config: SiteConfig, state: BuildState | None = None, options: Options 
         with Staging(destination) as staging:
             rendered = _counted(run_tasks(tasks, staging.stage), len(tasks), options.progress)
             sitemap = render_sitemap(config, pages, inputs.copies)
-            written = write_site(chain(work.kept, rendered, sitemap), inputs.copies, staging, work.unchanged)
+            written = write_site(chain(rendered, sitemap), inputs.copies, staging, work.unchanged)
         state.remember_output(destination, work, written)
     finally:
         state.save()  # what parsed need not be parsed again after a fix (and a shard writer is reaped)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from digest.render.feeds import Feed
-from digest.render.plan import Output, Page
+from digest.render.plan import Page
 from digest.write.record import OutputStat
 
 Present = Callable[[str, Sequence[int] | None], bool]  # whether a file is in the output as written
@@ -33,8 +33,7 @@ class Work:
 
     pages: list[Page]
     feeds: list[Feed]
-    kept: list[Output]  # pages and feeds in place as written, from inputs with the same fingerprint
-    unchanged: frozenset[str]  # the paths of `kept` and of copies in place as written
+    unchanged: frozenset[str]  # pages, feeds and copies in place as written, from the same fingerprint
     fingerprints: dict[str, str]  # of every planned file, for the next build to compare
 
 
@@ -51,7 +50,6 @@ def outdated(
     return Work(
         [page for page in pages if page.path not in unchanged],
         [feed for feed in feeds if feed.path not in unchanged],
-        [Output(item.path, None) for item in (*pages, *feeds) if item.path in unchanged],
         unchanged,
         fingerprints,
     )

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 from xml.sax.saxutils import escape
 
 from digest.config.site_config import SiteConfig
@@ -80,8 +80,7 @@ class Page:
         object.__setattr__(self, "sitemap_entry", entry)
 
 
-@dataclass(frozen=True, slots=True)
-class PageSpec:
+class PageSpec(NamedTuple):
     """A page as planned: `make(config, *inputs)` makes it, and equal inputs make an equal page."""
 
     name: str  # unique in the plan: the page's URL
@@ -94,7 +93,7 @@ class PageSpec:
 
 @dataclass(frozen=True, slots=True)
 class Output:
-    """One file to write: a path relative to the output folder and its content (None: left as it is)."""
+    """One file to write: a path relative to the output folder and its content (None once staged)."""
 
     path: str
     content: bytes | None

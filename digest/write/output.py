@@ -64,7 +64,7 @@ class Staging:
 
     def stage(self, output: Output) -> Output:
         """Stage a rendered output unless the destination already holds these bytes; drops the bytes."""
-        if output.content is None:
+        if output.content is None:  # staged already, by the worker that rendered it
             return output
         if self.compare and _same(safe_join(self.destination, output.path), output.content):
             return replace(output, content=None)
@@ -86,7 +86,8 @@ def write_site(
     """Bring the destination up to date with `outputs` and `copies`, all or nothing.
 
     Outputs are consumed as they come (so a big site is never all in memory); the ones still holding
-    their bytes are staged here. Copies in `unchanged` are known to be in place as they should be.
+    their bytes are staged here. The files in `unchanged` (pages and copies) are known to be in place
+    as they should be: they stay, and are not given again.
     """
     destination = staging.destination
     ours = _files_of_ours(destination)
@@ -99,7 +100,7 @@ def write_site(
         if not (staging.compare and _same_file(safe_join(destination, relative), source)):
             _put(safe_join(staging.folder, relative, ours=True), source)
             changed.add(relative)
-    pages = set()
+    pages = set(unchanged)
     for output in map(staging.stage, outputs):  # pages win over a static file of the same name
         pages.add(output.path)
         if output.staged:
