@@ -6,6 +6,8 @@ the checksums, 16 flipped bytes in a compiled template made every build die with
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.synchronize
 import os
 import random
 import shutil
@@ -21,7 +23,7 @@ import digest.incremental.checked
 from digest.build import build
 from digest.config.load import load_config
 from digest.incremental.checked import FORMAT, read_checked, write_checked
-from digest.incremental.store import damage_note
+from digest.incremental.store import damage_note, make_folder
 from digest.preview.session import Preview
 from digest.write.lock import LOCK_FILE
 
@@ -255,3 +257,23 @@ def test_the_preview_says_it_once_too(tmp_path):
     assert len(said) == 1 and said[0].startswith("note: ") and shard.name in said[0], said
     said.clear()
     assert preview.rebuild() is not None and said == []
+
+
+def test_workers_making_the_compiled_templates_folder_at_once_never_fail(tmp_path):
+    """Forked render workers compile templates at the same moment, each making the folder they go in."""
+    context = multiprocessing.get_context("fork")
+    for round_number in range(20):
+        folder = tmp_path / f"round-{round_number}"
+        start = context.Barrier(4)
+        workers = [context.Process(target=_make_at_once, args=(start, folder)) for _ in range(4)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        assert [worker.exitcode for worker in workers] == [0, 0, 0, 0]
+        assert folder.is_dir()
+
+
+def _make_at_once(start: multiprocessing.synchronize.Barrier, folder: Path) -> None:
+    start.wait()
+    make_folder(folder)

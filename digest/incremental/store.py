@@ -7,6 +7,7 @@ its bytes, checked before pickle sees them: damaged bytes can crash the interpre
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import pickle
 from pathlib import Path
@@ -40,10 +41,16 @@ def per_output(folder: Path, kind: str, destination: str, suffix: str) -> Path:
 
 
 def make_folder(folder: Path) -> Path:
-    """A folder inside the cache, made where needed; a file in its way is damaged cache, so it goes."""
-    if not folder.is_dir() and (folder.is_symlink() or folder.exists()):
-        folder.unlink(missing_ok=True)
-    folder.mkdir(exist_ok=True)
+    """A folder inside the cache, made where needed; a file in its way is damaged cache, so it goes.
+
+    Render workers make it at the same moment: whoever comes second finds it made, never removes it.
+    """
+    try:
+        folder.mkdir(exist_ok=True)
+    except FileExistsError:  # a file or a dangling link in its place
+        with contextlib.suppress(IsADirectoryError):  # another worker put the folder back first
+            folder.unlink(missing_ok=True)
+        folder.mkdir(exist_ok=True)
     return folder
 
 
