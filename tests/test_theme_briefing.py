@@ -133,7 +133,7 @@ def test_no_meta_line_has_a_dot_a_line_could_start_or_end_with(site):
     assert lines >= 10
 
 
-def test_on_a_phone_wrapped_meta_lines_start_without_a_dot(tmp_path):
+def test_on_a_phone_the_masthead_is_short_and_wrapped_meta_lines_start_without_a_dot(tmp_path):
     """Measured in Chromium at 360 by 640: a dot before an item that begins a line is clipped out of sight
     (the browser finds nothing there), while dots between items on one line are there to see."""
     output = tmp_path / "public"
@@ -166,6 +166,7 @@ def test_on_a_phone_wrapped_meta_lines_start_without_a_dot(tmp_path):
         for url in ("", "2022/09/putin-xi-samarkand/"):
             driver.get(served.url + url)
             found = driver.execute_script(find_dot)
+            assert found["masthead"] <= 120, f"{url}: the masthead takes {found['masthead']} px of 640"
             assert found["shown"] == 0, found
             assert found["between"] > 0
             if url == "":  # some card's meta line wraps at 360 px, so the rule is tried
