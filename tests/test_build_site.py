@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
@@ -115,7 +116,8 @@ def test_article_page_shows_what_a_reader_needs(make_site):
     doc = page(root, "2022/09/story-5/")
     assert text_of(doc.xpath("//h1")[0]) == "Story number 5"
     assert "SAMARKAND, Uzbekistan —" in text_of(doc.xpath("//main")[0])
-    assert doc.xpath("//time/@datetime")[0] == "2022-09-05T10:00:00+02:00"
+    shown = datetime.fromisoformat(doc.xpath("//time/@datetime")[0])  # in the site's time zone, UTC
+    assert shown == datetime(2022, 9, 5, 8, tzinfo=timezone.utc) and shown.utcoffset() == timedelta(0)
     main = text_of(doc.xpath("//main")[0])
     assert "min read" in main
     assert doc.xpath("//a[@href='../../../sources/reuters/']")

@@ -93,6 +93,7 @@ class Article(Compact):
     updated: datetime | None = None
     draft: bool = False
     scheduled: bool = False
+    timed: bool = False  # `date` was written with a time of day, so pages show the time as well as the day
     extra: dict[str, Any] = field(default_factory=dict)
     file_fingerprint: str = ""  # the source file's hash
     fingerprint: str = field(init=False, repr=False, compare=False)  # what a page's fingerprint takes from it

@@ -40,6 +40,14 @@ def parse_date(value: object, tz: tzinfo) -> datetime:
     return _in_range(moment, tz, value)
 
 
+def names_a_time(value: object) -> bool:
+    """Whether a date as written gives a time of day (`2022-09-15 18:30`), so pages may show it."""
+    if isinstance(value, str):
+        match = _DATE.match(value.strip())
+        return bool(match and match["H"])
+    return isinstance(value, datetime)
+
+
 def _aware(value: date, tz: tzinfo) -> datetime:
     """A YAML date or datetime as an aware datetime, naive ones in the site's time zone."""
     if isinstance(value, datetime):

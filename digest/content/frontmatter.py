@@ -14,7 +14,7 @@ from typing import Any
 from digest.config.lined_yaml import CONTROL, Fields, control_character, load_fields
 from digest.config.load import describe, did_you_mean
 from digest.config.site_config import FRONT_MATTER_KEYS, SiteConfig
-from digest.content.dates import filename_date, parse_date
+from digest.content.dates import filename_date, names_a_time, parse_date
 from digest.content.migrate import absent, apply_aliases, fill
 from digest.errors import BuildError, BuildWarning, DigestError
 from digest.safeurl import url_problem
@@ -43,6 +43,7 @@ class FrontMatter:
     draft: bool
     updated: datetime | None
     extra: dict[str, Any] = field(default_factory=dict)
+    timed: bool = False  # `date` gives a time of day, not only the day
 
 
 def split(text: str, path: Path) -> tuple[str, int, str]:
@@ -169,6 +170,7 @@ class _Check:
             if date is None:
                 self.fail("date", "missing `date` — add a line like `date: 2022-09-15T18:30:00+05:00`, "
                           "or start the file name with the date (2022-09-15-slug.md)")  # fmt: skip
+        timed = not absent(values.get("date")) and names_a_time(values["date"])
         updated = None if absent(values.get("updated")) else self.date(values, "updated", tz)
         source_name, source_url = self.source(values.get("source"))
         location = self.location(values.get("location"))
@@ -206,7 +208,7 @@ class _Check:
             title=plain_text(title), date=date, source_name=plain_text(source_name), source_url=source_url,
             location=location, tags=tags, summary=strip_tags(summary) if summary else None, author=author,
             image=image, image_alt=plain_text(self.text(values, "image_alt") or ""), slug=slug, draft=draft,
-            updated=updated, extra=extra,
+            updated=updated, extra=extra, timed=timed,
         )  # fmt: skip
 
     def source(self, value: Any) -> tuple[str | None, str | None]:

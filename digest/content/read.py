@@ -169,6 +169,7 @@ def read_article(
         image_alt=front.image_alt,
         updated=front.updated,
         draft=front.draft,
+        timed=front.timed,
         extra=front.extra,
     )
 
