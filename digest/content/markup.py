@@ -14,6 +14,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from digest.config.site_config import MarkdownConfig
 from digest.content.inline_probe import Extensions, fast_inline_pass_agrees
+from digest.content.titles import TitleTypography
 from digest.urls import is_external, relative_url
 
 # what Python-Markdown and its usual extensions produce (tables, footnotes, toc, attr_list), plus
@@ -93,6 +94,11 @@ class MarkdownRenderer:
 
             skip_impossible_patterns(md)
         return md
+
+    @functools.cached_property
+    def title(self) -> TitleTypography:
+        """Titles with the typography the bodies get, so a headline and its story agree."""
+        return TitleTypography(self._config)
 
     def render(self, text: str, page_url: str) -> str:
         """The body's HTML as seen from the page at `page_url`."""
