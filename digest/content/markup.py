@@ -6,6 +6,7 @@ import functools
 import html
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from types import MappingProxyType
 
 import markdown
@@ -14,6 +15,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from digest.config.site_config import MarkdownConfig
 from digest.content.inline_probe import Extensions, fast_inline_pass_agrees
+from digest.content.titles import TitleTypography
 from digest.urls import is_external, relative_url
 
 # what Python-Markdown and its usual extensions produce (tables, footnotes, toc, attr_list), plus
@@ -52,6 +54,15 @@ SAFE_ATTRIBUTES = MappingProxyType(
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})  # and paths in the site, which have no scheme
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 _TAGS = re.compile(r"<[^>]+>")
+# a stop, any closing quotes or brackets, then a space and more text ("3.5" and "example.org" are
+# not ends; neither is a stop before a lower-case word, as in "e.g. the")
+_SENTENCE_END = re.compile("(?P<stop>[.!?])[\"'\u201d\u2019\u00bb)\\]]*(?=\\s+(?P<next>\\S))")
+# the word before a full stop that does not end a sentence: a title, an initial or an initialism
+_ABBREVIATION = re.compile(
+    "[(\"'\u201c\u2018]*"
+    r"(?:Mr|Mrs|Ms|Dr|Prof|Rev|Gen|Col|Lt|Sgt|Capt|Gov|Sen|Rep|Pres|St|Mt|Jr|Sr|No|Nos|vs|approx|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|[A-Za-z]|(?:[A-Za-z]\.)+[A-Za-z])"
+)
 
 
 class _RelativeLinks(Treeprocessor):
@@ -94,6 +105,11 @@ class MarkdownRenderer:
             skip_impossible_patterns(md)
         return md
 
+    @functools.cached_property
+    def title(self) -> TitleTypography:
+        """Titles with the typography the bodies get, so a headline and its story agree."""
+        return TitleTypography(self._config)
+
     def render(self, text: str, page_url: str) -> str:
         """The body's HTML as seen from the page at `page_url`."""
         md = self._md
@@ -116,14 +132,26 @@ def sanitized(body: str) -> str:
 
 
 def first_paragraph_text(body_html: str, limit: int = 280) -> str:
-    """A summary from the body's first paragraph, cut at a word boundary."""
+    """A summary from the body's first paragraph: whole sentences that fit, else cut at a word."""
     match = _FIRST_PARAGRAPH.search(body_html)
     if not match:
         return ""
     text = " ".join(html.unescape(_TAGS.sub(" ", match.group(1))).split())
     if len(text) <= limit:
         return text
+    ends = [end for end in _sentence_ends(text[: limit + 2]) if end <= limit]  # +2: the space, and a letter
+    if ends:
+        return text[: ends[-1]]
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:—-") + "…"
+
+
+def _sentence_ends(text: str) -> Iterator[int]:
+    """Where sentences end: after `.`, `!` or `?` (and closing quotes), not after "Dr." or "U.S."."""
+    for match in _SENTENCE_END.finditer(text):
+        word = text[: match.start()].rpartition(" ")[2]
+        if match["next"].islower() or (match["stop"] == "." and _ABBREVIATION.fullmatch(word)):
+            continue
+        yield match.end()
 
 
 def word_count(body_html: str) -> int:

@@ -154,7 +154,7 @@ def read_article(
     html = renderer.render(body, url)
     return Article(
         path=shown,
-        title=front.title,
+        title=renderer.title(front.title),
         date=front.date,
         source=source,
         slug=slug,
