@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
+import shlex
 import signal
 import sys
 import threading
@@ -30,6 +32,8 @@ def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="digest",
         description="Build a static website from a folder of curated news stories (Markdown + YAML).",
+        epilog="example:\n  digest init my-digest && cd my-digest && digest build && digest serve",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     main.add_argument("--version", action="version", version=f"digest {__version__}")
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -96,6 +100,19 @@ def parser() -> argparse.ArgumentParser:
         help="show future-dated articles (default: yes)",
     )
     s.add_argument("--open", action="store_true", help="open the preview in a web browser")
+    i = commands.add_parser(
+        "init",
+        help="start a new digest: site.yml, an example story and .gitignore",
+        description="Make a new site in DIR that builds at once: a commented site.yml, one example "
+        "story in content/ and a .gitignore. DIR must be empty or new; nothing is written otherwise.",
+        epilog='example:\n  digest init my-digest --title "The Morning Brief"\n'
+        "  cd my-digest && digest build && digest serve",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    i.add_argument(
+        "dir", nargs="?", type=Path, default=Path(), metavar="DIR", help="the new site's folder (default: .)"
+    )
+    i.add_argument("--title", help="the digest's name (default: made from the folder's name)")
     return main
 
 
@@ -119,6 +136,8 @@ def _debug_option(command: argparse.ArgumentParser) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `digest` console script."""
     args = parser().parse_args(argv)
+    if args.command == "init":
+        return _init(args)
     try:
         if args.command == "serve":
             return _serve(args)
@@ -199,6 +218,33 @@ def _build(args: argparse.Namespace) -> int:
             print(f"note: {_shown(note)}", file=sys.stderr)
         _print_summary(report, args.output or config.output_path, verbose=args.verbose)
     return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    """`digest init`: its own failure line, since it has no previous output to keep."""
+    from digest.curator.init import init_site
+
+    try:
+        made = init_site(args.dir, args.title)
+    except DigestError as error:
+        print(_shown(error), file=sys.stderr)
+    except OSError as error:
+        told = explain(error, fallback=args.dir)
+        if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):  # the general fix names --output
+            what = told.message.split(" — ")[0]
+            told = DigestError(told.path, None, f"{what} — choose a folder you can write to")
+        print(_shown(told), file=sys.stderr)
+    else:
+        where = _relative(args.dir)
+        print(f"made a new digest in {where.as_posix()}/:")
+        for name in made:
+            print(f"  {name}")
+        print("next: edit site.yml (title, base_url), then")
+        go = "" if where == Path() else f"cd {shlex.quote(where.as_posix())} && "
+        print(f"  {go}digest build && digest serve")
+        return 0
+    print("init failed; nothing was written", file=sys.stderr)
+    return 1
 
 
 def _serve(args: argparse.Namespace) -> int:

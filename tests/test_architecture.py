@@ -19,6 +19,7 @@ LAYERS = [
     {"digest.write"},
     {"digest.incremental"},
     {"digest.build"},
+    {"digest.curator"},
     {"digest.preview"},
     {"digest.cli"},
 ]  # fmt: skip
