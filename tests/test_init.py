@@ -159,3 +159,18 @@ def test_a_read_only_parent_fails_in_one_line_and_leaves_nothing(tmp_path):
         assert last == FAILED
         assert line == f"{first}: read-only file system — choose a folder you can write to"
     assert outcome["left"] == ["empty"]
+
+
+@needs_mounts
+def test_a_disk_filling_midway_removes_what_was_written_from_an_empty_folder(tmp_path):
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    script = (  # three inodes: the disk's root, the empty folder, site.yml; content/ finds it full
+        f"mount -t tmpfs -o size=1m,nr_inodes=3 tmpfs {disk} && mkdir {disk}/empty && cd {disk} && "
+        f"{sys.executable} -m digest.cli init empty; echo exit=$?; ls -A {disk}/empty"
+    )
+    done = subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.stdout.splitlines() == ["exit=1"]  # and `ls` lists nothing: site.yml was removed
+    line, last = done.stderr.splitlines()
+    assert line.startswith("empty/content: no space left on device — "), line
+    assert last == FAILED
