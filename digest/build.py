@@ -73,7 +73,7 @@ def build(config: SiteConfig, state: BuildState | None = None, options: Options 
         clashes = path_collisions(config, site, pages, inputs.copies)
         _check(clashes + missing_images(config, site, inputs.copies))
         feeds = plan_feeds(config, site)
-        work = state.outdated(destination, feeds, inputs.copies, trust_output=options.trust_output)
+        work = state.outdated(destination, pages, feeds, inputs, trust_output=options.trust_output)
         state.save()  # before the write-out: a state that cannot be saved leaves the output as it was
         tasks = render_tasks(config, make_environment(config, compiled), work.pages, work.feeds)
         with Staging(destination) as staging:

@@ -41,13 +41,17 @@ class Inputs:
     articles: dict[str, Stat]  # story files (as strings: 10,000 Paths cost more than finding them changed)
     copies: list[Copy]
     skipped: list[BuildWarning]  # links out of the site, not followed
+    copy_stats: dict[
+        str, Stat
+    ]  # each copied file's stat, by its path in the output: edited means copied again
 
 
 def list_inputs(config: SiteConfig, listing: Listing | None = None) -> Inputs:
     """The stories and the files to copy; `listing` is the content folder when a watcher already knows it."""
     articles, others = listing or content_files(config)
     skipped: list[BuildWarning] = []
-    return Inputs(articles, static_files(config, others, skipped), skipped)
+    copies = static_files(config, others, skipped)
+    return Inputs(articles, copies, skipped, {copy.path: file_stat(copy.source) for copy in copies})
 
 
 def file_stat(path: str | Path) -> Stat:

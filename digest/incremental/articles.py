@@ -118,13 +118,15 @@ class ArticleStore:
 
     def save(self) -> None:
         """Write the unsaved shards, each atomically, after the child writing the others is done."""
+        wrote_soon = self.writer is not None
         if self.writer is not None:
             os.waitpid(self.writer, 0)
             self.writer = None
-        if self.unsaved:
-            cache_folder(self.folder.parent)
-            self._write_shards()
-        self.shard_stats = [stat_if_present(self._shard(n)) for n in range(SHARDS)]
+        if self.unsaved or wrote_soon:
+            if self.unsaved:
+                cache_folder(self.folder.parent)
+                self._write_shards()
+            self.shard_stats = [stat_if_present(self._shard(n)) for n in range(SHARDS)]
 
     def _write_shards(self) -> None:
         entries: dict[int, dict[str, Parsed]] = {shard: {} for shard in self.unsaved}

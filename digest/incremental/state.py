@@ -9,7 +9,6 @@ whose next build is one save away; what is on disk helps every build.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Any
 from digest.config.folders import CACHE_FOLDER, cache_folder
 from digest.config.site_config import SiteConfig
 from digest.content.article import Article
-from digest.content.inputs import Copy, Inputs, Stat, stat_if_present
+from digest.content.inputs import Inputs, Stat, stat_if_present
 from digest.content.read import Parsed, Result
 from digest.errors import BuildWarning, DigestError
 from digest.incremental import fingerprints
@@ -120,7 +119,7 @@ class BuildState:
         self, destination: Path, inputs: Inputs, now: datetime, *, trust_output: bool
     ) -> Report | None:
         """The last build's report when no input changed, no story fell due and no output was touched."""
-        stats = inputs.articles | {str(copy.source): stat for copy, stat in _copy_stats(inputs.copies)}
+        stats = inputs.articles | {str(copy.source): inputs.copy_stats[copy.path] for copy in inputs.copies}
         self.inputs = fingerprints.of_inputs(self.theme, "{} {}".format(*self.publishing), stats)
         if self.clean:
             return None
@@ -178,17 +177,16 @@ class BuildState:
         return [p.page for p in planned.values()]
 
     def outdated(
-        self, destination: Path, feeds: list[Feed], copies: list[Copy], *, trust_output: bool
+        self, destination: Path, pages: list[Page], feeds: list[Feed], inputs: Inputs, *, trust_output: bool
     ) -> Work:
         """What the output needs: the planned files whose fingerprint or file changed since the last build.
 
-        The pages are those `pages` planned last; a page's fingerprint is the theme's and its own.
+        `pages` are those `pages` returned; each one's fingerprint is the theme's and its own.
         """
         prints = {p.page.path: self.theme + p.fingerprint for p in self.planned.values()}
         prints |= {feed.path: fingerprints.of_values(self.output_settings, feed) for feed in feeds}
-        prints |= {copy.path: f"{copy.source}\0{stat}" for copy, stat in _copy_stats(copies)}
+        prints |= {copy.path: f"{copy.source}\0{inputs.copy_stats[copy.path]}" for copy in inputs.copies}
         present = (lambda path, stat: True) if trust_output else present_in(destination)
-        pages = [p.page for p in self.planned.values()]
         return outdated(pages, feeds, prints, self._manifest(destination), present)
 
     def remember_output(self, destination: Path, work: Work, written: Written) -> None:
@@ -258,12 +256,3 @@ class BuildState:
     @property
     def _related_file(self) -> Path:
         return self.folder / "related.pickle"
-
-
-def _copy_stats(copies: Sequence[Copy]) -> list[tuple[Copy, tuple[int, int]]]:
-    """Each copied file with its stat: a file edited since is copied again."""
-    result = []
-    for copy in copies:
-        stat = copy.source.stat()
-        result.append((copy, (stat.st_mtime_ns, stat.st_size)))
-    return result
