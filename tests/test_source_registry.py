@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timezone
 from pathlib import Path
 from textwrap import dedent
@@ -12,6 +13,8 @@ from conftest import SITE_YML, article, build_site, grouped, page, text_of
 from digest.config.load import load_config
 from digest.config.site_config import SiteConfig, SourceEntry
 from digest.errors import BuildError, DigestError
+from digest.preview.session import Preview
+from digest.preview.watch import Watch
 
 REGISTRY = """\
 sources:
@@ -231,3 +234,39 @@ def test_editing_only_the_registry_file_is_seen_by_the_next_build(make_site) -> 
     (root / "sources.yml").write_text("ap: {name: The Associated Press}\n")
     build_site(root)
     assert "From The Associated Press" in text_of(page(root, "2022/09/a/"))
+
+
+def test_the_preview_rebuilds_when_the_registry_file_is_saved(make_site) -> None:
+    """The timer that watches site.yml watches the sources file it names, and the file it names next."""
+    root = make_site(
+        {"content/a.md": article("One", "2022-09-01", source="ap"), "sources.yml": "ap: {name: AP}\n"},
+        SITE_YML + "sources: sources.yml\n",
+    )
+    rebuilds: list[str] = []
+    preview = Preview(root / "site.yml", {"base_url": "http://127.0.0.1:1/"}, False, False, lambda _: None)
+
+    async def scenario() -> None:
+        watch = Watch(preview, lambda: rebuilds.append("rebuild"))
+        watch.check()
+        watch.check()
+        await asyncio.sleep(0.1)
+        assert rebuilds == []
+        (root / "sources.yml").write_text("ap: {name: The Associated Press}\n")
+        watch.check()
+        await asyncio.sleep(0.1)
+        assert rebuilds == ["rebuild"]
+        (root / "outlets.yml").write_text("ap: {name: AP}\n")
+        (root / "site.yml").write_text(SITE_YML + "sources: outlets.yml\n")
+        watch.check()
+        await asyncio.sleep(0.1)
+        watch.check()  # nothing new: the file site.yml now names was read with it
+        await asyncio.sleep(0.1)
+        assert rebuilds == ["rebuild"] * 2
+        (root / "outlets.yml").write_text("ap: {name: Associated Press}\n")
+        watch.check()
+        await asyncio.sleep(0.1)
+        assert rebuilds == ["rebuild"] * 3
+        assert watch.stop is not None
+        watch.stop.set()
+
+    asyncio.run(scenario())

@@ -54,6 +54,15 @@ def parse_sources(value: Any, site_yml: Fields) -> tuple[SourceEntry, ...]:
     return tuple(registry.entries)
 
 
+def registry_file(site_yml: Path) -> Path | None:
+    """The sources file site.yml names (`sources: sources.yml`), for a preview to watch; None if none."""
+    try:
+        named = load_fields(site_yml.read_text(encoding="utf-8-sig"), site_yml).values.get("sources")
+    except (OSError, UnicodeDecodeError, DigestError):
+        return None
+    return site_yml.parent / named.strip() if isinstance(named, str) and named.strip() else None
+
+
 def _read(path: Path, site_yml: Fields) -> str:
     """The sources file's text, or an error at site.yml's `sources:` line saying what is wrong with it."""
     try:

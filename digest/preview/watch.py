@@ -15,6 +15,7 @@ from watchfiles import DefaultFilter, watch
 
 from digest.config.folders import CACHE_FOLDER
 from digest.config.load import load_config
+from digest.config.sources import registry_file
 from digest.content.inputs import Stat, stat_if_present
 from digest.errors import BuildError, DigestError
 from digest.preview.session import Preview
@@ -29,12 +30,14 @@ class Watch:
 
     The operating system reports changes inside the watched folders (inotify on Linux, through
     watchfiles), so an idle preview costs nothing even at 10,000 files. A timer checks by stat the
-    few things a folder watch cannot see: site.yml itself, and watched folders appearing or going.
+    few things a folder watch cannot see: site.yml itself (and the sources file it names), and watched
+    folders appearing or going.
     """
 
     preview: Preview
     rebuild: Callable[[], None]
-    config_stat: Stat | None = None
+    config_stat: tuple[Stat | None, Stat | None] | None = None  # of site.yml and of its sources file
+    registry: Path | None = None  # the sources file site.yml names, if it names one
     candidates: tuple[Path, ...] = ()  # the folders site.yml names, whether they exist or not
     ignored: tuple[str, ...] = ()  # folders digest writes into, in case a watched folder holds them
     folders: tuple[Path, ...] | None = None  # those watched now: the candidates that exist
@@ -45,10 +48,10 @@ class Watch:
         """The timer: a new site.yml, or a folder come or gone, asks for a rebuild."""
         starting = self.folders is None
         config_stat = stat_if_present(self.preview.config_path)
-        settings = config_stat != self.config_stat
+        settings = (config_stat, self._registry_stat()) != self.config_stat
         if settings:
-            self.config_stat = config_stat
             self._read_settings()
+            self.config_stat = (config_stat, self._registry_stat())
         folders = tuple(folder for folder in self.candidates if folder.is_dir())
         if settings or folders != self.folders:
             self.folders = folders
@@ -67,7 +70,11 @@ class Watch:
         self.wanted = False  # a change from now on asks for another rebuild
         self.rebuild()
 
+    def _registry_stat(self) -> Stat | None:
+        return stat_if_present(self.registry) if self.registry else None
+
     def _read_settings(self) -> None:
+        self.registry = registry_file(self.preview.config_path)
         try:
             config = load_config(self.preview.config_path)
         except (BuildError, DigestError):
