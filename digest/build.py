@@ -22,6 +22,7 @@ from digest.content.read import Progress, Reading, collect, parse_files
 from digest.errors import BuildError, BuildWarning, DigestError
 from digest.incremental.state import BuildState
 from digest.render.feeds import plan_feeds
+from digest.render.opml import render_opml
 from digest.render.plan import Output, plan_site
 from digest.render.sitemap import render_sitemap
 from digest.render.templates import make_environment, render_tasks
@@ -79,7 +80,8 @@ def build(config: SiteConfig, state: BuildState | None = None, options: Options 
         with Staging(destination) as staging:
             rendered = _counted(run_tasks(tasks, staging.stage), len(tasks), options.progress)
             sitemap = render_sitemap(config, pages, inputs.copies)
-            written = write_site(chain(rendered, sitemap), inputs.copies, staging, work.unchanged)
+            outline = render_opml(config)
+            written = write_site(chain(rendered, sitemap, outline), inputs.copies, staging, work.unchanged)
         state.remember_output(destination, work, written)
     finally:
         state.save()  # what parsed need not be parsed again after a fix (and a shard writer is reaped)

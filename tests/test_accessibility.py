@@ -25,6 +25,7 @@ PAGES = {
     "article": "2022/09/putin-xi-samarkand/",
     "tag": "tags/russia/",
     "source": "sources/nytimes/",
+    "sources": "sources/",
     "location": "locations/samarkand-uzbekistan/",
     "archive": "archive/2022/09/",
     "404": "no-such-page/",

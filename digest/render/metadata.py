@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from digest.config.site_config import SiteConfig
+from digest.config.site_config import SiteConfig, SourceEntry
 from digest.content.article import Article
 from digest.urls import absolute_url
 
@@ -67,6 +67,16 @@ def home_data(config: SiteConfig, articles: Sequence[Article]) -> list[dict[str,
         ],
     }
     return [website, items]
+
+
+def source_data(config: SiteConfig, entry: SourceEntry) -> dict[str, Any]:
+    """A source page as the schema.org Organization it is about, named as the registry names it."""
+    data: dict[str, Any] = {"@context": "https://schema.org", "@type": "Organization", "name": entry.name}
+    if entry.home:
+        data["url"] = absolute_url(config.base_url, entry.home)
+    if entry.description:
+        data["description"] = entry.description
+    return data
 
 
 def _publisher(config: SiteConfig) -> dict[str, Any]:

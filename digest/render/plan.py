@@ -15,9 +15,9 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 from xml.sax.saxutils import escape
 
-from digest.config.site_config import SiteConfig
+from digest.config.site_config import SiteConfig, SourceEntry
 from digest.content.article import Article, newest
-from digest.render.metadata import article_data, home_data
+from digest.render.metadata import article_data, home_data, source_data
 from digest.site.model import Site, Term, Year
 from digest.urls import encoded, output_file
 
@@ -26,6 +26,7 @@ LABELS = MappingProxyType(
     {"tags": "Stories tagged {}", "sources": "Stories from {}", "locations": "Stories datelined {}"}
 )
 HEADINGS = MappingProxyType({"tags": "Tags", "sources": "Sources", "locations": "Locations"})
+OPML = "sources.opml"  # the registry's feeds, for a feed reader: made when a source has a feed
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +122,9 @@ def plan_site(config: SiteConfig, site: Site) -> list[PageSpec]:
     for kind, terms in (("tags", site.tags), ("sources", site.sources), ("locations", site.locations)):
         plan.append(PageSpec(f"{kind}/", _terms, (kind, terms)))
         for term in terms:
-            plan += _listing(per_page, term.url, kind[:-1], LABELS[kind].format(term.name), "", term.articles)
+            about = config.source_entry(term.name) if kind == "sources" else None
+            heading, intro = LABELS[kind].format(term.name), about.description if about else ""
+            plan += _listing(per_page, term.url, kind[:-1], heading, intro, term.articles, about)
     plan.append(PageSpec("archive/", _archives, (site.years,)))
     for year in site.years:
         plan += _listing(per_page, year.url, "year", f"Stories from {year.year}", "", year.articles)
@@ -144,14 +147,20 @@ def _article(
 
 
 def _listing(
-    per_page: int, base: str, kind: str, heading: str, intro: str, articles: Sequence[Article]
+    per_page: int,
+    base: str,
+    kind: str,
+    heading: str,
+    intro: str,
+    articles: Sequence[Article],
+    about: SourceEntry | None = None,
 ) -> Iterator[PageSpec]:
-    """A paginated list: `base`, then `base/page/2/` and so on."""
+    """A paginated list: `base`, then `base/page/2/` and so on; `about` is a source page's registry entry."""
     total = max(1, -(-len(articles) // per_page))
     for number in range(1, total + 1):
         shown = articles[(number - 1) * per_page : number * per_page]
         url = _page_url(base, number)
-        yield PageSpec(url, _list_page, (base, kind, heading, intro, number, total, shown))
+        yield PageSpec(url, _list_page, (base, kind, heading, intro, number, total, shown, about))
 
 
 def _list_page(
@@ -163,6 +172,7 @@ def _list_page(
     number: int,
     total: int,
     shown: Sequence[Article],
+    about: SourceEntry | None = None,
 ) -> Page:
     home = kind == "home"
     suffix = f" — page {number}" if number > 1 else ""
@@ -176,6 +186,11 @@ def _list_page(
         _page_url(base, number + 1) if number < total else None,
         tuple(PageLink(n, _page_url(base, n), n == number) for n in sorted({1, *window, total})),
     )
+    structured = None
+    if home and number == 1:
+        structured = partial(home_data, config, shown)
+    elif about:
+        structured = partial(source_data, config, about)
     return Page(
         "list.html",
         PageInfo(title, description, kind, _page_url(base, number)),
@@ -186,8 +201,9 @@ def _list_page(
             "articles": shown,
             "pagination": pagination,
             "feed_url": f"{base}feed.xml" if kind not in ("year", "month") else None,
+            **({"source": about} if about else {}),
         },
-        partial(home_data, config, shown) if home and number == 1 else None,
+        structured,
     )
 
 
@@ -201,7 +217,10 @@ def _terms(config: SiteConfig, kind: str, terms: tuple[Term, ...]) -> Page:
         f"{heading} — {config.title}", f"All {heading.lower()} in {config.title}", kind, f"{kind}/"
     )
     lastmod = newest([term.articles[0] for term in terms])
-    return Page("terms.html", info, lastmod, {"heading": heading, "intro": "", "terms": terms})
+    outline = OPML if kind == "sources" and any(entry.feed for entry in config.sources) else None
+    return Page(
+        "terms.html", info, lastmod, {"heading": heading, "intro": "", "terms": terms, "opml_url": outline}
+    )
 
 
 def _archives(config: SiteConfig, years: tuple[Year, ...]) -> Page:

@@ -8,7 +8,7 @@ from types import MappingProxyType
 from digest.config.site_config import SiteConfig
 from digest.content.inputs import Copy
 from digest.errors import DigestError
-from digest.render.plan import Page
+from digest.render.plan import OPML, Page
 from digest.render.sitemap import REPLACEABLE
 from digest.site.model import Site
 
@@ -35,6 +35,8 @@ def path_collisions(
     if not mine:
         return []  # the usual site: theme assets only, which nothing else can claim
     claimed = dict(GENERATED)
+    if any(entry.feed for entry in config.sources):
+        claimed[OPML] = f"the generated list of sources /{OPML}"
     for term in (*site.tags, *site.sources, *site.locations):
         claimed[f"{term.url}feed.xml"] = f"the generated feed /{term.url}feed.xml"
     stories = {article.url: article for article in site.articles}
