@@ -34,7 +34,7 @@ def test_sample_has_the_stories_a_digest_needs(sample):
     assert "Putin" in text_of(doc.xpath("//h1")[0]) and "Xi" in text_of(doc.xpath("//h1")[0])
     main = text_of(doc.xpath("//main")[0])
     assert "SAMARKAND, Uzbekistan —" in main
-    assert "NYTIMES" in main
+    assert "The New York Times" in main and "NYTIMES" not in main  # the source registry's name
     tags = {text_of(a) for a in doc.xpath("//a[@rel='tag']")}
     assert {"Russia", "China", "Ukraine", "diplomacy"} <= tags
     assert doc.xpath("//img[@alt!='']")
