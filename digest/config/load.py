@@ -25,7 +25,7 @@ from digest.errors import BuildError, DigestError
 from digest.safeurl import url_problem
 from digest.urls import slugify
 
-_KEYS = {f.name for f in fields(SiteConfig)} - {"root"}
+_KEYS = {f.name for f in fields(SiteConfig) if f.init} - {"root"}
 
 
 def load_config(path: Path, overrides: dict[str, Any] | None = None) -> SiteConfig:
@@ -65,6 +65,9 @@ def parse_config(raw: Fields, root: Path, overrides: dict[str, Any]) -> SiteConf
             kwargs |= _settings(check, {key: values[key]})
         except DigestError as problem:
             problems.append(problem)
+            wrong.add(key)
+        except BuildError as failed:  # the source registry reports every entry's mistakes at once
+            problems += failed.errors
             wrong.add(key)
     config = SiteConfig(root=root, **{"title": "", "base_url": "", **kwargs})
     if not wrong & {"content_dir", "static_dir", "output_dir"}:  # else a default would be blamed
@@ -119,6 +122,10 @@ def _settings(check: _Checker, values: dict[str, Any]) -> dict[str, Any]:
             kwargs[key] = tuple(check.text(key, v) for v in check.list(key, values[key]))
     if "slugs" in values:
         kwargs["slugs"] = _slugs(check, values["slugs"])
+    if "sources" in values:
+        from digest.config.sources import parse_sources  # it uses this module's checks
+
+        kwargs["sources"] = parse_sources(values["sources"], check.raw)
     return kwargs
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,22 @@ class MarkdownConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceEntry:
+    """An outlet in the source registry: one page and one name however front matter spells it."""
+
+    key: str  # the source page is sources/<the key's slug>/
+    name: str
+    home: str | None = None
+    feed: str | None = None
+    description: str = ""
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.key)
+
+
+@dataclass(frozen=True, slots=True)
 class SiteConfig:
     """Everything site.yml can say, with defaults; `root` is the folder holding site.yml."""
 
@@ -80,6 +97,21 @@ class SiteConfig:
     extra_keys: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ("_*", ".*", "*~", "#*#", "*.swp", "*.tmp")  # section pages, editors' files
     slugs: dict[str, dict[str, str]] = field(default_factory=dict)  # kind → casefolded name → chosen slug
+    sources: tuple[SourceEntry, ...] = ()
+    # casefolded key, name or alias → its entry: made from `sources` (a Mapping: read only; a dict: picklable)
+    source_index: Mapping[str, SourceEntry] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index = {
+            spelling.casefold(): entry
+            for entry in self.sources
+            for spelling in (entry.key, entry.name, *entry.aliases)
+        }
+        object.__setattr__(self, "source_index", index)
+
+    def source_entry(self, name: str) -> SourceEntry | None:
+        """The registry's entry for a key, name or alias in any case, or None for an unlisted source."""
+        return self.source_index.get(name.casefold())
 
     @property
     def tz(self) -> ZoneInfo:

@@ -148,7 +148,7 @@ def read_article(
         raise DigestError(shown, line, "not UTF-8 text — save the file as UTF-8") from None
     relative = path.relative_to(config.content_path).as_posix()
     front, body = frontmatter.parse(text, shown, relative, config, warnings)
-    source = Source(front.source_name, front.source_url, config.term_slug("sources", front.source_name))
+    source = _source(front.source_name, front.source_url, config)
     slug = slugify(front.slug or _file_slug(path))
     url = article_url(config.permalink, date=front.date.astimezone(config.tz), slug=slug, source=source.slug)
     html = renderer.render(body, url)
@@ -172,6 +172,14 @@ def read_article(
         timed=front.timed,
         extra=front.extra,
     )
+
+
+def _source(name: str, url: str | None, config: SiteConfig) -> Source:
+    """The registry's name and page for a key or alias it lists; any other name is kept as written."""
+    entry = config.source_entry(name)
+    if entry is None:
+        return Source(name, url, config.term_slug("sources", name))
+    return Source(entry.name, url, entry.slug)
 
 
 def _file_slug(path: Path) -> str:
