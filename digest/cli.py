@@ -113,7 +113,38 @@ def parser() -> argparse.ArgumentParser:
         "dir", nargs="?", type=Path, default=Path(), metavar="DIR", help="the new site's folder (default: .)"
     )
     i.add_argument("--title", help="the digest's name (default: made from the folder's name)")
+    _new_command(commands)
     return main
+
+
+def _new_command(commands: argparse._SubParsersAction) -> None:
+    """`digest new`: its arguments, each checked as it is read."""
+    from digest.curator import new
+
+    n = commands.add_parser(
+        "new",
+        help="write a new story file from a headline and the original's link",
+        description="Write content/YYYY-MM-DD-slug.md with its front matter filled in: the date now in the "
+        "site's time zone, the source found in the registry by --source or by the link's host. Prints the "
+        "file's path; never overwrites a file; warns when another story already links the same URL.",
+        epilog='example:\n  digest new "Rain returns to the Sahel" --url https://www.reuters.com/world/x/ '
+        '--location "Niamey, Niger" --tags climate,africa --edit',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _config_option(n)
+    n.add_argument("headline", type=new.headline, help="the story's title, in quotes")
+    n.add_argument("--url", type=new.web_address, required=True, help="the original story's link")
+    n.add_argument("--source", metavar="KEY", help="a key, name or alias from the source registry")
+    n.add_argument("--location", metavar="PLACE", help='the dateline, e.g. "Niamey, Niger"')
+    n.add_argument("--tags", type=new.tag_list, default=(), metavar="A,B", help="tags, comma-separated")
+    n.add_argument("--summary", help="one or two sentences shown in lists and feeds")
+    n.add_argument("--edition", type=new.edition, help="the edition: a number (12) or a day (2022-09-15)")
+    n.add_argument(
+        "--date", type=new.story_date, help="when, e.g. 2022-09-15 or 2022-09-15T18:30 (default: now)"
+    )
+    n.add_argument("--slug", help="the URL name (default: made from the headline)")
+    n.add_argument("--draft", action="store_true", help="mark it draft: true, left out until you publish it")
+    n.add_argument("--edit", action="store_true", help="open the new file in $VISUAL or $EDITOR")
 
 
 def _config_option(command: argparse.ArgumentParser) -> None:
@@ -138,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "init":
         return _init(args)
+    if args.command == "new":
+        return _new(args)
     try:
         if args.command == "serve":
             return _serve(args)
@@ -244,6 +277,39 @@ def _init(args: argparse.Namespace) -> int:
         print(f"  {go}digest build && digest serve")
         return 0
     print("init failed; nothing was written", file=sys.stderr)
+    return 1
+
+
+def _new(args: argparse.Namespace) -> int:
+    """`digest new`: prints the new file's path, then what the curator should know about it."""
+    from digest.curator.new import create_story, dated, open_editor
+    from digest.curator.story_file import NewStory
+
+    try:
+        config = load_config(args.config)
+        when = dated(config, args.date)
+        story = NewStory(args.headline, when, args.url, args.source, args.location, args.tags, args.summary,
+                         draft=args.draft, edition=args.edition, slug=args.slug)  # fmt: skip
+        created = create_story(config, story)
+    except BuildError as failed:
+        for error in failed.errors:
+            print(_shown(error), file=sys.stderr)
+    except DigestError as error:
+        print(_shown(error), file=sys.stderr)
+    except OSError as error:
+        print(_shown(explain(error, fallback=args.config.parent)), file=sys.stderr)
+    else:
+        print(_relative(created.path).as_posix())
+        _print_warnings(created.warnings, verbose=True)
+        if not args.edit:
+            return 0
+        try:
+            open_editor(_relative(created.path))
+        except DigestError as error:
+            print(_shown(error), file=sys.stderr)
+            return 1
+        return 0
+    print("new failed; nothing was written", file=sys.stderr)
     return 1
 
 
