@@ -105,3 +105,10 @@ def test_different_stories_stay_different(a, b):
 def test_a_kept_link_loses_only_its_tracking_parameters():
     assert without_tracking("https://e.org/a/?utm_source=rss&x=%20y#p") == "https://e.org/a/?x=%20y#p"
     assert without_tracking("https://e.org/a?b=c&d") == "https://e.org/a?b=c&d"
+
+
+def test_control_characters_never_reach_a_story_file():
+    """A story file may not hold them (the build refuses it), and on a terminal they are commands."""
+    assert plain_text("<p>red\x1b[31m alert\x07</p>") == "red[31m alert"
+    written = markdown("<p>red\x1b[31m\x00 alert</p><pre>a\x1b\r\nb</pre>")
+    assert written == "red\\[31m alert\n\n```\na\nb\n```"

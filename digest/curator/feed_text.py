@@ -25,6 +25,7 @@ _BLOCKS = frozenset({"p", "ul", "ol", "li", "blockquote", "pre", "div"} | {f"h{n
 _SEPARATED = frozenset({"br", "td", "th", "tr", "dd", "dt", "figcaption", "hr"}) | _BLOCKS
 _INLINE = {"em": "*", "i": "*", "strong": "**", "b": "**", "code": "`"}  # the same mark opens and closes
 _BREAK = "\0"  # a <br>, until whitespace is collapsed
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # a story file may not hold them
 _ESCAPED = re.compile(r"([\\`*_{}\[\]])")
 _LINE_START = re.compile(r"^(?:[#>+=-]|\d+[.)])")  # a paragraph starting so would become markup
 
@@ -32,7 +33,7 @@ _LINE_START = re.compile(r"^(?:[#>+=-]|\d+[.)])")  # a paragraph starting so wou
 def plain_text(fragment: str, limit: int | None = None) -> str:
     """`fragment` as one line of text: tags and their scripts gone, entities decoded, cut at `limit`."""
     spaced = re.sub(r"<(/?)(\w+)", _space_blocks, fragment)
-    text = " ".join(html.unescape(nh3.clean(spaced, tags=set())).split())
+    text = " ".join(_CONTROL.sub("", html.unescape(nh3.clean(spaced, tags=set()))).split())
     return first_paragraph_text(f"<p>{html.escape(text)}</p>", limit) if limit else text
 
 
@@ -126,9 +127,9 @@ class _MarkdownWriter(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if self.pre is not None:
-            self.pre.append(data)
+            self.pre.append(_CONTROL.sub("", data).replace("\r", ""))
         else:
-            text = data.replace(_BREAK, "")
+            text = _CONTROL.sub("", data)
             self.line.append(_ESCAPED.sub(r"\\\1", text).replace("&", "&amp;").replace("<", "&lt;"))
 
     def _end_block(self) -> None:
