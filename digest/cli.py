@@ -363,6 +363,9 @@ def _import(args: argparse.Namespace) -> int:
     except OSError as error:
         _traceback_if(args, error)
         print(_shown(explain(error, fallback=args.config.parent)), file=sys.stderr)
+    except KeyboardInterrupt:
+        print("interrupted; only the stories listed above were written", file=sys.stderr)
+        return 130
     else:
         print(tally.summary(args.dry_run, len(args.feeds)))
         return 1 if tally.failed else 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     flood: int = 0
     declare_length: bool = True
+    wait: float = 0.0  # seconds before the answer starts
+    drip: float = 0.0  # seconds between the flood's chunks
 
 
 @dataclass
@@ -36,6 +39,7 @@ def _handler(routes: dict[str, Reply], served: Served) -> type[BaseHTTPRequestHa
         def do_GET(self) -> None:
             served.asked.append(self.path)
             reply = routes.get(self.path, Reply(404, b"not here"))
+            time.sleep(reply.wait)
             self.send_response(reply.status)
             for name, value in reply.headers.items():
                 self.send_header(name, value)
@@ -50,6 +54,8 @@ def _handler(routes: dict[str, Reply], served: Served) -> type[BaseHTTPRequestHa
                 sent += len(reply.body)
                 while sent < len(reply.body) + reply.flood:
                     self.wfile.write(b" " * CHUNK)
+                    self.wfile.flush()
+                    time.sleep(reply.drip)
                     sent += CHUNK
             except OSError:  # the client hung up, as it should on a flood
                 pass

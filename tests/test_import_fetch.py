@@ -115,3 +115,22 @@ def test_a_file_over_the_limit_is_refused(tmp_path):
         FetchError, match=re.escape("is over 10 MB — no feed is this large; is it the right file?")
     ):
         fetch(str(big))
+
+
+def test_a_server_that_does_not_answer_in_time(monkeypatch):
+    monkeypatch.setattr("digest.curator.fetch.TIMEOUT", 0.3)
+    with feed_server({"/slow": Reply(body=FEED, wait=2)}) as server:
+        started = time.monotonic()
+        with pytest.raises(FetchError) as failed:
+            fetch(server.url + "/slow")
+    assert time.monotonic() - started < 1.5
+    assert str(failed.value) == "the download failed: no answer in time — try again later"
+
+
+def test_a_download_that_drips_past_the_deadline_is_stopped(monkeypatch):
+    monkeypatch.setattr("digest.curator.fetch.DEADLINE", 0.5)
+    with feed_server({"/drip": Reply(body=FEED, flood=100 * 64 * 1024, drip=0.1)}) as server:
+        started = time.monotonic()
+        with pytest.raises(FetchError, match=r"^the download took over 0.5 s — try again later$"):
+            fetch(server.url + "/drip")
+    assert time.monotonic() - started < 2

@@ -117,7 +117,7 @@ def _body(response: HTTPResponse) -> bytes:
         if size > MAX_BYTES:
             raise FetchError(_too_big(f"more than {MAX_BYTES // _MB} MB"))
         if time.monotonic() - started > DEADLINE:
-            raise FetchError(f"the download took over {DEADLINE:.0f} s — try again later")
+            raise FetchError(f"the download took over {DEADLINE:g} s — try again later")
         parts.append(chunk)
     return b"".join(parts)
 
