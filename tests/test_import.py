@@ -296,3 +296,26 @@ def test_options_are_checked(option, message, capsys):
         main(["import", "feed.xml", *option])
     assert stopped.value.code == 2
     assert capsys.readouterr().err.splitlines()[-1] == f"digest import: error: {message}"
+
+
+def test_an_import_killed_while_writing_leaves_whole_stories_and_the_next_run_finishes_it(site):
+    """SIGKILL as the third story is linked into place: two whole stories, then the rest, each once."""
+    feeds = [str(FEEDS / name) for name in ("rss.xml", "atom.xml", "feed.json")]
+    halt = [sys.executable, str(Path(__file__).with_name("halt_digest.py")), "--at", "os.link", "--nth", "3"]
+    with subprocess.Popen(
+        [*halt, "--", "import", *feeds], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as held:
+        assert held.stderr is not None and held.stdout is not None
+        assert held.stderr.readline() == b"stalled\n"  # about to link the third story into place
+        held.kill()
+        assert held.wait(timeout=10) == -9
+        assert len(held.stdout.read().splitlines()) == 2
+    assert len(stories(site)) == 3  # every file there reads as a whole story
+    again = subprocess.run(
+        [sys.executable, "-m", "digest.cli", "import", *feeds], capture_output=True, text=True
+    )
+    assert again.stdout.splitlines()[-1] == (
+        "imported 3 new stories as drafts from 3 feed(s); 3 already in the digest"
+    )
+    assert len(stories(site)) == 6
+    build("--drafts")
