@@ -11,7 +11,7 @@ import sys
 import threading
 import traceback
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -357,7 +357,11 @@ def _import(args: argparse.Namespace) -> int:
         config = load_config(args.config)
         since = parse_date(args.since, config.tz) if args.since else None
         options = ImportOptions(since, args.limit, tuple(args.tag), args.dry_run)
-        tally = import_feeds(config, args.feeds, options, print, lambda line: print(line, file=sys.stderr))
+        verb = "would write" if args.dry_run else "wrote"
+        told = lambda line: print(line, file=sys.stderr)  # noqa: E731
+        tally = import_feeds(
+            config, args.feeds, options, lambda path: print(verb, _relative(path).as_posix()), told
+        )
     except DigestError as error:
         print(_shown(error), file=sys.stderr)
     except OSError as error:
@@ -377,6 +381,19 @@ def _count_option(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"`{text}` is not a whole number of stories, 1 or more")
     return int(text)
+
+
+def _wrote_story(dry_run: bool) -> Callable[[Path], None]:
+    """One line per story, as it is written, with its path as the user would type it."""
+
+    def wrote(path: Path) -> None:
+        print("would write" if dry_run else "wrote", _relative(path).as_posix(), flush=True)
+
+    return wrote
+
+
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 def _serve(args: argparse.Namespace) -> int:

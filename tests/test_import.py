@@ -319,3 +319,9 @@ def test_an_import_killed_while_writing_leaves_whole_stories_and_the_next_run_fi
     )
     assert len(stories(site)) == 6
     build("--drafts")
+
+
+def test_paths_are_shown_from_the_current_folder(site, capsys, monkeypatch):
+    monkeypatch.chdir(site.parent)
+    _, out, _ = run(capsys, str(FEEDS / "atom.xml"), "--config", f"{site.name}/site.yml", "--limit", "1")
+    assert out[0] == f"wrote {site.name}/content/2024-04-02-bees-prefer-blue-flowers-in-cold-springs.md"

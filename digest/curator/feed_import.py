@@ -24,6 +24,7 @@ from digest.safeurl import url_problem
 from digest.urls import slugify
 
 Say = Callable[[str], None]
+Wrote = Callable[[Path], None]
 SUMMARY_LENGTH = 280  # as long as a summary digest makes from a body
 UNTITLED_LENGTH = 90  # an entry without a title (a microblog post) is named by its first words
 
@@ -73,7 +74,7 @@ class _Run:
 
     config: SiteConfig
     options: ImportOptions
-    say: Say
+    wrote: Wrote
     warn: Say
     known: Known  # the digest's stories, and those written (or, with --dry-run, planned) by this run
     now: datetime
@@ -81,14 +82,20 @@ class _Run:
     tally: Tally = field(default_factory=Tally)
 
 
-def import_feeds(config: SiteConfig, feeds: list[str], options: ImportOptions, say: Say, warn: Say) -> Tally:
-    """Import every feed in turn; a feed that fails is reported and the others still imported."""
+def import_feeds(
+    config: SiteConfig, feeds: list[str], options: ImportOptions, wrote: Wrote, warn: Say
+) -> Tally:
+    """Import every feed in turn; a feed that fails is reported and the others still imported.
+
+    `wrote` is told each story's path as it is written (or planned, with --dry-run); `warn` each
+    feed that fails and each entry skipped for a reason the curator should know.
+    """
     known = known_stories(config)
     for error in known.errors:
         warn(f"{error} (its link is not known, so a feed entry linking it would be imported again)")
     now = dated(config, None)
     assert isinstance(now, datetime)
-    run = _Run(config, options, say, warn, known, now, MarkdownRenderer(config.markdown))
+    run = _Run(config, options, wrote, warn, known, now, MarkdownRenderer(config.markdown))
     for name in feeds:
         try:
             fetched = fetch(name)
@@ -150,7 +157,7 @@ def _import_feed(run: _Run, feed: Feed, urls: tuple[str, str]) -> None:
                 run.warn(f"{urls[0]}: skipped “{shown_text(story.title, 80)}”: {problems[0].message}")
                 tally.refused += 1
                 continue
-            run.say(f"{'would write' if options.dry_run else 'wrote'} {run.config.shown(path).as_posix()}")
+            run.wrote(path)
             run.known.links.add(key)
             taken += 1
             tally.written += 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
+from types import MappingProxyType
 from urllib.parse import quote
 
 import nh3
@@ -23,7 +24,9 @@ KEPT_TAGS = frozenset(
 )
 _BLOCKS = frozenset({"p", "ul", "ol", "li", "blockquote", "pre", "div"} | {f"h{n}" for n in range(1, 7)})
 _SEPARATED = frozenset({"br", "td", "th", "tr", "dd", "dt", "figcaption", "hr"}) | _BLOCKS
-_INLINE = {"em": "*", "i": "*", "strong": "**", "b": "**", "code": "`"}  # the same mark opens and closes
+_INLINE = MappingProxyType(
+    {"em": "*", "i": "*", "strong": "**", "b": "**", "code": "`"}
+)  # the same mark opens and closes
 _BREAK = "\0"  # a <br>, until whitespace is collapsed
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # a story file may not hold them
 _ESCAPED = re.compile(r"([\\`*_{}\[\]])")

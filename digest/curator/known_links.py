@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import MappingProxyType
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from digest.config.site_config import SiteConfig
@@ -12,7 +13,7 @@ from digest.content.read import parse_files
 from digest.errors import DigestError
 from digest.incremental.state import BuildState
 
-_DEFAULT_PORTS = {"http": 80, "https": 443}
+_DEFAULT_PORTS = MappingProxyType({"http": 80, "https": 443})
 
 
 def link_key(url: str) -> str:
