@@ -11,7 +11,7 @@ import sys
 import threading
 import traceback
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -114,6 +114,7 @@ def parser() -> argparse.ArgumentParser:
     )
     i.add_argument("--title", help="the digest's name (default: made from the folder's name)")
     _new_command(commands)
+    _import_command(commands)
     return main
 
 
@@ -147,6 +148,38 @@ def _new_command(commands: argparse._SubParsersAction) -> None:
     n.add_argument("--edit", action="store_true", help="open the new file in $VISUAL or $EDITOR")
 
 
+def _import_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`digest import`: its options, with examples."""
+    from digest.curator.new import story_date
+
+    m = commands.add_parser(
+        "import",
+        help="make draft stories from the new entries of RSS, Atom or JSON feeds",
+        description="Read each FEED (a file or an http(s) URL) and write every entry whose link is not "
+        "yet in the digest as a draft story (draft: true) in content/. Titles, dates, links, summaries "
+        "and categories are taken over; the feed's HTML is cleaned to plain text and Markdown.",
+        epilog="examples:\n  digest import https://www.example.org/news/feed.xml --limit 5\n"
+        "  digest import saved-feed.xml --since 2024-05-01 --tag energy --dry-run\n"
+        "then: digest serve (drafts are shown), edit, and remove `draft: true` to publish",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    m.add_argument("feeds", nargs="+", metavar="FEED", help="a feed file, or an http(s) URL of a feed")
+    _config_option(m)
+    _debug_option(m)
+    m.add_argument("--since", type=story_date, metavar="DATE", help="skip entries dated before DATE")
+    m.add_argument("--limit", type=_count_option, metavar="N", help="at most N new stories from each feed")
+    m.add_argument(
+        "--tag",
+        action="append",
+        default=[],
+        metavar="TAG",
+        help="add TAG to every imported story; may be repeated",
+    )
+    m.add_argument(
+        "--dry-run", action="store_true", help="list the stories it would write, and write nothing"
+    )
+
+
 def _config_option(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--config",
@@ -171,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
         return _init(args)
     if args.command == "new":
         return _new(args)
+    if args.command == "import":
+        return _import(args)
     try:
         if args.command == "serve":
             return _serve(args)
@@ -311,6 +346,54 @@ def _new(args: argparse.Namespace) -> int:
         return 0
     print("new failed; nothing was written", file=sys.stderr)
     return 1
+
+
+def _import(args: argparse.Namespace) -> int:
+    """`digest import`: one line per story written, a line per feed that failed, then a summary."""
+    from digest.content.dates import parse_date
+    from digest.curator.feed_import import ImportOptions, import_feeds
+
+    try:
+        config = load_config(args.config)
+        since = parse_date(args.since, config.tz) if args.since else None
+        options = ImportOptions(since, args.limit, tuple(args.tag), args.dry_run)
+        verb = "would write" if args.dry_run else "wrote"
+        told = lambda line: print(line, file=sys.stderr)  # noqa: E731
+        tally = import_feeds(
+            config, args.feeds, options, lambda path: print(verb, _relative(path).as_posix()), told
+        )
+    except DigestError as error:
+        print(_shown(error), file=sys.stderr)
+    except OSError as error:
+        _traceback_if(args, error)
+        print(_shown(explain(error, fallback=args.config.parent)), file=sys.stderr)
+    except KeyboardInterrupt:
+        print("interrupted; only the stories listed above were written", file=sys.stderr)
+        return 130
+    else:
+        print(tally.summary(args.dry_run, len(args.feeds)))
+        return 1 if tally.failed else 0
+    print("import stopped; only the stories listed above were written", file=sys.stderr)
+    return 1
+
+
+def _count_option(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"`{text}` is not a whole number of stories, 1 or more")
+    return int(text)
+
+
+def _wrote_story(dry_run: bool) -> Callable[[Path], None]:
+    """One line per story, as it is written, with its path as the user would type it."""
+
+    def wrote(path: Path) -> None:
+        print("would write" if dry_run else "wrote", _relative(path).as_posix(), flush=True)
+
+    return wrote
+
+
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 def _serve(args: argparse.Namespace) -> int:
