@@ -383,19 +383,6 @@ def _count_option(text: str) -> int:
     return int(text)
 
 
-def _wrote_story(dry_run: bool) -> Callable[[Path], None]:
-    """One line per story, as it is written, with its path as the user would type it."""
-
-    def wrote(path: Path) -> None:
-        print("would write" if dry_run else "wrote", _relative(path).as_posix(), flush=True)
-
-    return wrote
-
-
-def _to_stderr(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
-
-
 def _serve(args: argparse.Namespace) -> int:
     from digest.preview.serve import serve  # tornado and livereload load only for the preview
 
