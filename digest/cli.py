@@ -32,7 +32,9 @@ def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="digest",
         description="Build a static website from a folder of curated news stories (Markdown + YAML).",
-        epilog="example:\n  digest init my-digest && cd my-digest && digest build && digest serve",
+        epilog="example:\n  digest init my-digest && cd my-digest && digest build && digest serve\n"
+        "  digest check --strict            # before publishing: links, images, leftovers\n\n"
+        "digest COMMAND --help shows each command's options and an example.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     main.add_argument("--version", action="version", version=f"digest {__version__}")
@@ -42,6 +44,8 @@ def parser() -> argparse.ArgumentParser:
         help="build the site into the output folder",
         description="Read site.yml and content/, render the theme and write the site into the output "
         "folder. The previous output is replaced only when the whole build succeeds.",
+        epilog="examples:\n  digest build\n  digest build --output /tmp/staging --base-url https://staging.example.org/",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _config_option(b)
     _debug_option(b)
@@ -72,6 +76,9 @@ def parser() -> argparse.ArgumentParser:
         help="preview the site with live reload while you write",
         description="Build the site into .digest-cache/preview/, serve it, and rebuild and reload the "
         "browser on every save. Drafts and future articles are shown (and marked) by default.",
+        epilog="examples:\n  digest serve --open\n"
+        "  digest serve --host 0.0.0.0 --allow-host mylaptop.lan --no-drafts",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _config_option(s)
     _debug_option(s)
@@ -113,7 +120,54 @@ def parser() -> argparse.ArgumentParser:
         "dir", nargs="?", type=Path, default=Path(), metavar="DIR", help="the new site's folder (default: .)"
     )
     i.add_argument("--title", help="the digest's name (default: made from the folder's name)")
+    _check_command(commands)
     return main
+
+
+def _check_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`digest check`: its options, in one place."""
+    c = commands.add_parser(
+        "check",
+        help="find broken links, missing images, bad URLs and unrendered shortcodes",
+        description="Build the site into a scratch folder (the output folder is not touched) and report\n"
+        "everything `digest build` would, then links to missing pages and #anchors, missing\n"
+        "images, malformed URLs, two stories citing one source URL, and template or shortcode\n"
+        "syntax left in the pages, each at the story's file and line.\n"
+        "Exit status: 0 when nothing fails, 1 when an error (or, with --strict, a warning) is found.",
+        epilog="examples:\n  digest check\n  digest check --strict --external\n"
+        "  digest check --format json > findings.json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _config_option(c)
+    _debug_option(c)
+    c.add_argument("--strict", action="store_true", help="fail on warnings too (exit status 1)")
+    c.add_argument(
+        "--external", action="store_true", help="also ask every outside link over HTTP (answers kept a day)"
+    )
+    c.add_argument(
+        "--format", choices=("text", "json"), default="text", help="text (default) or json, for tools"
+    )
+    c.add_argument(
+        "--timeout", type=_seconds, default=10.0, metavar="S", help="--external: seconds to wait (default 10)"
+    )
+    c.add_argument(
+        "--host-delay",
+        type=_seconds,
+        default=1.0,
+        metavar="S",
+        help="--external: seconds between two requests to one host (default 1)",
+    )
+
+
+def _seconds(text: str) -> float:
+    """A number of seconds from the command line: positive and finite."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < 3600:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds between 0 and 3600")
+    return value
 
 
 def _config_option(command: argparse.ArgumentParser) -> None:
@@ -138,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "init":
         return _init(args)
+    if args.command == "check":
+        return _check(args)
     try:
         if args.command == "serve":
             return _serve(args)
@@ -245,6 +301,42 @@ def _init(args: argparse.Namespace) -> int:
         return 0
     print("init failed; nothing was written", file=sys.stderr)
     return 1
+
+
+def _check(args: argparse.Namespace) -> int:
+    """`digest check`: findings on stdout, one line each (or JSON), then the summary; 1 if any fails."""
+    from digest.curator.check import run_check
+    from digest.curator.external import Settings
+    from digest.curator.findings import as_json, failing, from_error
+
+    external = Settings(timeout=args.timeout, host_delay=args.host_delay) if args.external else None
+    try:
+        with _stopped_by_sigterm():
+            outcome = run_check(args.config, external, _silent if args.format == "json" else _waiting)
+        findings, stories, pages = outcome.findings, outcome.stories, outcome.pages
+    except BuildError as failed:  # site.yml: nothing else can be checked
+        findings, stories, pages = [from_error(e) for e in failed.errors], 0, 0
+    except DigestError as error:
+        findings, stories, pages = [from_error(error)], 0, 0
+    except (KeyboardInterrupt, Terminated):
+        print("check interrupted", file=sys.stderr)
+        return 130
+    except OSError as error:
+        _traceback_if(args, error)
+        findings, stories, pages = [from_error(explain(error, fallback=args.config.parent))], 0, 0
+    failed = bool(failing(findings, strict=args.strict))
+    if args.format == "json":
+        print(as_json(findings, strict=args.strict, stories=stories, pages=pages, relative=_relative))
+        return int(failed)
+    for finding in findings:
+        print(finding.shown(_relative))
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    verdict = "failed" if failed else "ok"
+    if failed and not errors:
+        verdict += " (--strict: warnings fail too)"
+    print(f"check {verdict}: {errors} error(s), {warnings} warning(s) in {stories} stories and {pages} pages")
+    return int(failed)
 
 
 def _serve(args: argparse.Namespace) -> int:

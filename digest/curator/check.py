@@ -1,0 +1,55 @@
+"""`digest check`: everything `digest build` validates, then the links, images, URLs and text of the pages."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from digest.config.load import load_config
+from digest.curator.duplicates import same_source
+from digest.curator.external import Settings, check_external
+from digest.curator.findings import Finding, from_error, from_warning
+from digest.curator.links import check_links
+from digest.curator.origins import Origins
+from digest.curator.pages import read_output
+from digest.curator.syntax import check_syntax
+from digest.write.lock import Busy, site_locked
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """Everything found, and how much was looked at, for the summary."""
+
+    findings: list[Finding]
+    stories: int
+    pages: int
+    external: int  # outside URLs checked (0 without --external)
+    seconds: float
+
+
+def run_check(config_file: Path, external: Settings | None, waiting: Callable[[Busy], None]) -> Outcome:
+    """Build into a scratch folder, check what came out, and with `external` the outside links too."""
+    from digest.curator.scratch import scratch_build  # imports the whole pipeline
+
+    started = time.perf_counter()
+    config = load_config(config_file)
+    with site_locked(config.root, waiting), scratch_build(config) as built:
+        origins = Origins(config, config_file.resolve(), built.articles)
+        findings = [*map(from_error, built.errors), *map(from_warning, built.warnings)]
+        findings += same_source(built.articles, origins)
+        outside: dict[str, list[tuple[Path, int | None]]] = {}
+        pages = 0
+        if built.folder is not None:
+            output = read_output(built.folder)
+            pages = len(output.pages)
+            links = check_links(output, origins, config.base_url)
+            findings += links.findings + check_syntax(output, origins)
+            outside = links.external
+    if external is not None:
+        findings += check_external(outside, external, config.root)
+    unique = {(f.sort_key, f.kind): f for f in findings}
+    ordered = sorted(unique.values(), key=lambda f: f.sort_key)
+    checked = len(outside) if external is not None else 0
+    return Outcome(ordered, len(built.articles), pages, checked, time.perf_counter() - started)

@@ -1,0 +1,90 @@
+"""The real build, into a scratch folder in the cache: `digest check` sees the pages as they will be
+published, never touches the output folder, and leaves nothing behind."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from digest.build import Options, build, build_now
+from digest.config.folders import CACHE_FOLDER
+from digest.config.site_config import SiteConfig
+from digest.content.article import Article
+from digest.content.inputs import Listing, content_files
+from digest.content.read import collect
+from digest.errors import BuildError, BuildWarning, DigestError
+from digest.incremental.state import BuildState
+from digest.site.group import publish
+
+SCRATCH = "check"  # .digest-cache/check/: one at a time, since a check holds the site's lock
+ROUNDS = 3  # builds that leave out the files in error, so one bad file does not hide every link
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    """What the scratch build made: its folder (None when it could not finish), stories and problems."""
+
+    folder: Path | None
+    articles: list[Article]  # the published stories
+    errors: list[DigestError]
+    warnings: tuple[BuildWarning, ...]
+
+
+@contextmanager
+def scratch_build(config: SiteConfig) -> Iterator[Built]:
+    """Build the site as `digest build` would, into a scratch folder removed when the block ends.
+
+    Files in error are reported, then left out of another build, so the rest of the site is still
+    checked. The caller holds the site's lock.
+    """
+    state = BuildState.load(config.root)
+    folder = config.root / CACHE_FOLDER / SCRATCH
+    _remove(state, folder)  # what a killed check left
+    try:
+        yield _build(config, state, folder)
+    finally:
+        _remove(state, folder)
+
+
+def _build(config: SiteConfig, state: BuildState, folder: Path) -> Built:
+    listing = content_files(config)
+    errors: list[DigestError] = []
+    for _ in range(ROUNDS):
+        try:
+            report = build(config, state, Options(output=folder, listing=listing))
+        except DigestError as error:  # a template: nothing can be rendered
+            return Built(None, _stories(config, state, listing), [*errors, error], ())
+        except BuildError as failed:
+            errors += failed.errors
+            left = _without(listing, {str(config.root / error.path) for error in failed.errors})
+            if left == listing:  # not a content file's fault (a template): no pages to check
+                return Built(None, _stories(config, state, listing), errors, ())
+            listing = left
+        else:
+            return Built(folder, _stories(config, state, listing), errors, report.warnings)
+    return Built(None, _stories(config, state, listing), errors, ())
+
+
+def _without(listing: Listing, paths: set[str]) -> Listing:
+    """The content folder without the files in error."""
+    return Listing(
+        {path: stat for path, stat in listing.articles.items() if path not in paths},
+        [other for other in listing.others if str(other) not in paths],
+    )
+
+
+def _stories(config: SiteConfig, state: BuildState, listing: Listing) -> list[Article]:
+    """The stories the build published, as the state holds them parsed."""
+    known, _ = state.known_articles(listing.articles)
+    published, _ = publish(collect(known, known).articles, build_now(), drafts=False, future=False)
+    return published
+
+
+def _remove(state: BuildState, folder: Path) -> None:
+    """The scratch folder, a killed build's staging beside it, and the state kept about it."""
+    for leftover in [folder, *folder.parent.glob(f".{SCRATCH}.*")]:
+        shutil.rmtree(leftover, ignore_errors=True)
+    state.forget_output(folder.resolve())
