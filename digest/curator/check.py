@@ -11,9 +11,9 @@ from digest.config.load import load_config
 from digest.curator.duplicates import same_source
 from digest.curator.external import Settings, check_external
 from digest.curator.findings import Finding, from_error, from_warning
-from digest.curator.links import check_links
+from digest.curator.links import LinkChecker, Place
 from digest.curator.origins import Origins
-from digest.curator.pages import read_output
+from digest.curator.pages import output_files, read_pages
 from digest.curator.syntax import check_syntax
 from digest.write.lock import Busy, site_locked
 
@@ -39,13 +39,20 @@ def run_check(config_file: Path, external: Settings | None, waiting: Callable[[B
         origins = Origins(config, config_file.resolve(), built.articles)
         findings = [*map(from_error, built.errors), *map(from_warning, built.warnings)]
         findings += same_source(built.articles, origins)
-        outside: dict[str, list[tuple[Path, int | None]]] = {}
+        outside: dict[str, list[Place]] = {}
         pages = 0
         if built.folder is not None:
-            output = read_output(built.folder)
-            pages = len(output.pages)
-            links = check_links(output, origins, config.base_url)
-            findings += links.findings + check_syntax(output, origins)
+            files = output_files(built.folder)
+            links = LinkChecker(files, origins, config.base_url, places=external is not None)
+            ids: dict[str, frozenset[str]] = {}
+            shown: list[tuple[str, tuple[str, ...]]] = []  # pages with template syntax, and the syntax
+            for page in read_pages(built.folder, files):
+                links.page(page)
+                ids[page.path] = page.ids
+                if page.syntax:
+                    shown.append((page.path, page.syntax))
+            pages = len(ids)
+            findings += links.finish(ids) + check_syntax(shown, origins)
             outside = links.external
     if external is not None:
         findings += check_external(outside, external, config.root)

@@ -5,19 +5,21 @@ from __future__ import annotations
 import html
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import unquote
 
-# the attributes that load or link something; the output is digest's own HTML, and raw HTML in a
-# story may quote with ' as well as "
-_LINK = re.compile(
-    r"<(a|area|link|img|script|source|video|audio|iframe|track|embed)\b[^>]*?\s(href|src)\s*=\s*"
-    r"(?:\"([^\"]*)\"|'([^']*)')",
-    re.I,
-)
-_ID = re.compile(r"<[a-z][^>]*?\s(?:id|name)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.I)
+# the attributes read, each found by a pattern that starts with its name: a literal start is what
+# lets the regex engine skip through a page fast. The output is digest's own HTML ("), but raw HTML
+# in a story may quote with ' too.
+_ATTRIBUTES = {
+    name: (re.compile(name + r'="([^"]*)"'), re.compile(name + r"='([^']*)'"))
+    for name in ("href", "src", "id", "name")
+}
+_TAG_NAME = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)")
+_SPACE = frozenset(" \t\n\r")
 # what readers must never see: the shortcodes and tags of Hugo, Jekyll, Liquid and Jinja, here as the
 # HTML holds them (`<` may be escaped), each on one line and closed
 _SYNTAX = re.compile(
@@ -49,36 +51,43 @@ class Page:
     syntax: tuple[str, ...]  # unrendered template snippets, each once
 
 
-@dataclass(frozen=True, slots=True)
-class Output:
-    """A built site: every file in it, and every HTML page read."""
-
-    folder: Path
-    files: frozenset[str]
-    pages: dict[str, Page]
-
-
-def read_output(folder: Path) -> Output:
-    """Every file of a built site, and its pages read: one pass over the folder."""
+def output_files(folder: Path) -> frozenset[str]:
+    """Every file of a built site, relative to its folder."""
     files = set()
     prefix = len(str(folder)) + 1
     for top, _dirs, names in os.walk(folder):
         files.update(os.path.join(top, name)[prefix:] for name in names)  # noqa: PTH118 (strings: fast)
-    pages = {name: read_page(name, folder) for name in sorted(files) if name.endswith(".html")}
-    return Output(folder, frozenset(files), pages)
+    return frozenset(files)
+
+
+def read_pages(folder: Path, files: frozenset[str]) -> Iterator[Page]:
+    """Each HTML page of a built site, read one at a time (15,000 pages' links would fill memory)."""
+    for name in sorted(files):
+        if name.endswith(".html"):
+            yield read_page(name, folder)
 
 
 def read_page(name: str, folder: Path) -> Page:
     """One page's links, ids and unrendered template text."""
     text = (folder / name).read_text(encoding="utf-8", errors="replace")
-    links = tuple(
-        Link(m.group(1).lower(), html.unescape(m.group(3) if m.group(3) is not None else m.group(4)))
-        for m in _LINK.finditer(text)
-    )
-    ids = frozenset(html.unescape(a if a is not None else b) for a, b in _ID.findall(text))
+    links = []
+    for start, value in sorted([*_attribute(text, "href"), *_attribute(text, "src")]):
+        tag = _TAG_NAME.match(text, text.rfind("<", 0, start))
+        links.append(Link(tag.group(1).lower() if tag else "", value))
+    ids = frozenset(value for _, value in (*_attribute(text, "id"), *_attribute(text, "name")))
     targets = (unquote(link.target) for link in links)
     templated = tuple(target[found.start() :] for target in targets if (found := _TEMPLATED.search(target)))
-    return Page(name, links, ids, unrendered(text) + templated)
+    return Page(name, tuple(links), ids, unrendered(text) + templated)
+
+
+def _attribute(text: str, name: str) -> Iterator[tuple[int, str]]:
+    """Where each `name="…"` attribute is, and its value with entities decoded (not `data-name=`)."""
+    double, single = _ATTRIBUTES[name]
+    for pattern in (double, single) if f"{name}='" in text else (double,):
+        for match in pattern.finditer(text):
+            if text[match.start() - 1] in _SPACE:
+                value = match.group(1)
+                yield match.start(), html.unescape(value) if "&" in value else value
 
 
 def unrendered(text: str) -> tuple[str, ...]:

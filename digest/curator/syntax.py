@@ -8,7 +8,6 @@ from pathlib import Path
 
 from digest.curator.findings import Finding
 from digest.curator.origins import Origins
-from digest.curator.pages import Output
 
 _OPENER = re.compile(r"^(\{\{-?\s*[<%]?|\{%-?)\s*/?\s*([\w.-]*)")
 FIX = (
@@ -17,16 +16,16 @@ FIX = (
 )
 
 
-def check_syntax(output: Output, origins: Origins) -> list[Finding]:
+def check_syntax(shown: list[tuple[str, tuple[str, ...]]], origins: Origins) -> list[Finding]:
     """Each story line holding syntax seen unrendered on its page; the rest once, at the first page."""
     findings: dict[tuple[Path, int | None], Finding] = {}
     from_stories: set[str] = set()
     elsewhere: dict[str, list[str]] = defaultdict(list)
-    for page in output.pages.values():
-        story = origins.story(page.path)
-        for snippet in page.syntax:
+    for page, snippets in shown:
+        story = origins.story(page)
+        for snippet in snippets:
             if story is None:
-                elsewhere[snippet].append(page.path)
+                elsewhere[snippet].append(page)
                 continue
             from_stories.add(snippet)
             message = f"unrendered template syntax `{_short(snippet)}` — {FIX}"
