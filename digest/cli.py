@@ -155,7 +155,7 @@ def _check_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]
         type=_seconds,
         default=1.0,
         metavar="S",
-        help="--external: seconds between two requests to one host (default 1)",
+        help="--external: seconds from an answer to the next request to its host (default 1)",
     )
 
 

@@ -1,4 +1,4 @@
-"""`digest check --external`: outside links asked over HTTP, a few at once, gently per host, kept a day.
+"""`digest check --external`: outside links asked over HTTP, hosts at once, each gently, kept a day.
 
 The standard library's http.client, not urllib: a checker must see each redirect itself (to stop
 loops and count hops) and must not download pages, only their status line and headers.
@@ -7,9 +7,7 @@ loops and count hops) and must not download pages, only their status line and he
 from __future__ import annotations
 
 import http.client
-import itertools
 import ssl
-import threading
 import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
@@ -36,22 +34,24 @@ class Settings:
     redirects: int = 5
 
 
-class HostPacer:
-    """At most one request to a host every `delay` seconds, whichever thread asks."""
+class Pace:
+    """One host's requests one at a time, with `delay` seconds from each answer to the next request.
+
+    Counted from the answer, not from the request, so a slow host is given more room, never less.
+    """
 
     def __init__(self, delay: float) -> None:
         self._delay = delay
-        self._next: dict[str, float] = {}
-        self._lock = threading.Lock()
+        self._free_at = 0.0
 
-    def wait(self, host: str) -> None:
-        """Sleep until this host may be asked again, and book the next slot."""
-        with self._lock:
-            now = time.monotonic()
-            at = max(now, self._next.get(host, now))
-            self._next[host] = at + self._delay
-        if at > now:
-            time.sleep(at - now)
+    def wait(self) -> None:
+        """Sleep until the host may be asked again."""
+        if (pause := self._free_at - time.monotonic()) > 0:
+            time.sleep(pause)
+
+    def done(self) -> None:
+        """An answer (or a failure) came: the next request waits `delay` from now."""
+        self._free_at = time.monotonic() + self._delay
 
 
 def check_external(
@@ -60,10 +60,14 @@ def check_external(
     """A warning at each place that links an outside URL that does not answer with a page."""
     started = time.time()
     answers = load_answers(root, started)
-    todo = _interleaved([url for url in outside if url not in answers])
-    pacer = HostPacer(settings.host_delay)
-    with ThreadPoolExecutor(max(1, settings.concurrency)) as pool:
-        fresh = dict(zip(todo, pool.map(lambda url: probe(url, settings, pacer), todo), strict=True))
+    by_host: dict[str, list[str]] = defaultdict(list)
+    for url in outside:
+        if url not in answers:
+            by_host[urlsplit(url).netloc.lower()].append(url)
+    fresh: dict[str, Answer] = {}
+    with ThreadPoolExecutor(max(1, settings.concurrency)) as pool:  # hosts at once, each at its pace
+        for asked in pool.map(lambda urls: _one_host(urls, settings), by_host.values()):
+            fresh.update(asked)
     if fresh:
         save_answers(root, fresh, time.time())
     answers.update(fresh)
@@ -81,22 +85,19 @@ def _fix(answer: Answer) -> str:
     return "check the address in a browser; if it works there, the site may refuse checkers"
 
 
-def _interleaved(urls: list[str]) -> list[str]:
-    """One URL per host in turn, so the workers are not all held up by one host's pace."""
-    by_host: dict[str, list[str]] = defaultdict(list)
-    for url in urls:
-        by_host[urlsplit(url).netloc.lower()].append(url)
-    rounds = itertools.zip_longest(*by_host.values())
-    return [url for row in rounds for url in row if url is not None]
+def _one_host(urls: list[str], settings: Settings) -> dict[str, Answer]:
+    """One host's links, one after the other at the host's pace."""
+    pace = Pace(settings.host_delay)
+    return {url: probe(url, settings, pace) for url in urls}
 
 
-def probe(url: str, settings: Settings, pacer: HostPacer) -> Answer:
+def probe(url: str, settings: Settings, pace: Pace) -> Answer:
     """HEAD the URL (GET when HEAD is refused), following redirects up to the limit."""
     seen = {url}
     for _ in range(settings.redirects + 1):
-        got = _asked("HEAD", url, settings, pacer)
+        got = _asked("HEAD", url, settings, pace)
         if not isinstance(got, Answer) and got[0] >= 400:  # many servers refuse HEAD (405) or mishandle it
-            got = _asked("GET", url, settings, pacer)
+            got = _asked("GET", url, settings, pace)
         if isinstance(got, Answer):
             return got
         status, reason, location = got
@@ -113,25 +114,27 @@ def probe(url: str, settings: Settings, pacer: HostPacer) -> Answer:
 Reply = tuple[int, str, str | None]  # a status, its reason and any Location header
 
 
-def _asked(method: str, url: str, settings: Settings, pacer: HostPacer) -> Reply | Answer:
+def _asked(method: str, url: str, settings: Settings, pace: Pace) -> Reply | Answer:
     """One request's status, reason and Location; or, when none came, the failure as an Answer."""
+    pace.wait()
     try:
-        return _ask(method, url, settings.timeout, pacer)
+        return _ask(method, url, settings.timeout)
     except TimeoutError:
         return Answer(False, None, f"no answer within {settings.timeout:g} s")
     except ssl.SSLError as error:
         return Answer(False, None, f"a TLS error ({error.reason or error})")
     except (OSError, http.client.HTTPException, UnicodeError) as error:
         return Answer(False, None, f"cannot connect ({error})")
+    finally:
+        pace.done()
 
 
-def _ask(method: str, url: str, timeout: float, pacer: HostPacer) -> Reply:
+def _ask(method: str, url: str, timeout: float) -> Reply:
     """One request: the status, its reason and any Location, without reading the body."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise http.client.InvalidURL(f"not an http(s) URL: {url}")
     host = parts.hostname.encode("idna").decode("ascii") if not parts.hostname.isascii() else parts.hostname
-    pacer.wait(parts.netloc.lower())
     kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     connection = kind(host, parts.port, timeout=timeout)
     target = quote(parts.path or "/", safe=_PATH_SAFE) + (f"?{parts.query}" if parts.query else "")
