@@ -146,6 +146,34 @@ def test_a_killed_check_leaves_its_scratch_folder_to_the_next_one(make_site, tmp
     )
 
 
+def test_an_up_to_date_output_is_read_not_built_again(make_site, tmp_path):
+    site = make_site({"content/2023-01-05-cranes.md": BROKEN, "content/2023-01-02-opens.md": OPENS})
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    digest = [sys.executable, "-m", "digest.cli"]
+    assert subprocess.run([*digest, "build", "-q"], cwd=site, env=env).returncode == 0
+    before = _tree(site / "public")
+    runs = []
+    for edit in (False, True):
+        if edit:  # a story saved since the build: the output is no longer what a build makes
+            (site / "content/2023-01-02-opens.md").write_text(OPENS + "\nOne more line.\n")
+        log = tmp_path / f"log-{edit}.json"
+        checked = subprocess.run(
+            [sys.executable, str(KILL_AT), "0", "SIGKILL", "check"],
+            cwd=site,
+            env={**env, "KILL_AT_LOG": str(log)},
+            capture_output=True,
+            text=True,
+        )
+        built = any(event.startswith("os.mkdir .check.new-") for event in json.loads(log.read_text()))
+        runs.append((checked.returncode, checked.stdout, built))
+    assert runs[0][2] is False  # nothing built: public/ was read
+    assert runs[1][2] is True
+    assert runs[0][0] == runs[1][0] == 1
+    assert runs[0][1] == runs[1][1]
+    assert "content/2023-01-05-cranes.md:8: link to /2024/01/does-not-exist/" in runs[0][1]
+    assert _tree(site / "public") == before
+
+
 def test_warnings_fail_only_with_strict(make_site, capsys):
     twin = article(
         "Cranes idle again", "2023-01-06", source="{name: Port Weekly, url: https://example.com/cranes}"

@@ -1,5 +1,9 @@
 """The real build, into a scratch folder in the cache: `digest check` sees the pages as they will be
-published, never touches the output folder, and leaves nothing behind."""
+published, never touches the output folder, and leaves nothing behind.
+
+When a build would change nothing (the output folder is as the last build left it, and no input
+changed since), the output folder itself is what a build would make, and it is only read.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +16,9 @@ from pathlib import Path
 from digest.build import Options, build, build_now
 from digest.config.folders import CACHE_FOLDER
 from digest.config.site_config import SiteConfig
+from digest.config.themes import theme_dirs
 from digest.content.article import Article
-from digest.content.inputs import Listing, content_files
+from digest.content.inputs import Listing, content_files, list_inputs
 from digest.content.read import collect
 from digest.errors import BuildError, BuildWarning, DigestError
 from digest.incremental.state import BuildState
@@ -44,9 +49,21 @@ def scratch_build(config: SiteConfig) -> Iterator[Built]:
     folder = config.root / CACHE_FOLDER / SCRATCH
     _remove(state, folder)  # what a killed check left
     try:
-        yield _build(config, state, folder)
+        yield _up_to_date(config, state) or _build(config, state, folder)
     finally:
         _remove(state, folder)
+
+
+def _up_to_date(config: SiteConfig, state: BuildState) -> Built | None:
+    """The output folder, when a `digest build` now would answer from its snapshot and write nothing."""
+    destination = config.output_path
+    listing = content_files(config)
+    inputs = list_inputs(config, listing)
+    state.begin(config, theme_dirs(config), drafts=False, future=False)
+    report = state.last_report(destination, inputs, build_now(), trust_output=False)
+    if report is None:
+        return None
+    return Built(destination, _stories(config, state, listing), [], report.warnings)
 
 
 def _build(config: SiteConfig, state: BuildState, folder: Path) -> Built:
