@@ -305,38 +305,35 @@ def _init(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     """`digest check`: findings on stdout, one line each (or JSON), then the summary; 1 if any fails."""
-    from digest.curator.check import run_check
+    from digest.curator.check import Outcome, run_check
     from digest.curator.external import Settings
-    from digest.curator.findings import as_json, failing, from_error
+    from digest.curator.findings import as_json, failing, summary
 
     external = Settings(timeout=args.timeout, host_delay=args.host_delay) if args.external else None
     try:
         with _stopped_by_sigterm():
             outcome = run_check(args.config, external, _silent if args.format == "json" else _waiting)
-        findings, stories, pages = outcome.findings, outcome.stories, outcome.pages
     except BuildError as failed:  # site.yml: nothing else can be checked
-        findings, stories, pages = [from_error(e) for e in failed.errors], 0, 0
+        outcome = Outcome.stopped(failed.errors)
     except DigestError as error:
-        findings, stories, pages = [from_error(error)], 0, 0
-    except (KeyboardInterrupt, Terminated):
+        outcome = Outcome.stopped([error])
+    except KeyboardInterrupt:
         print("check interrupted", file=sys.stderr)
         return 130
-    except OSError as error:
+    except Terminated:
+        print("check stopped (SIGTERM)", file=sys.stderr)
+        return 128 + signal.SIGTERM
+    except OSError as error:  # a full disk for the scratch build, a read-only cache
         _traceback_if(args, error)
-        findings, stories, pages = [from_error(explain(error, fallback=args.config.parent))], 0, 0
-    failed = bool(failing(findings, strict=args.strict))
+        outcome = Outcome.stopped([explain(error, fallback=args.config.parent)])
+    found, strict = outcome.findings, args.strict
     if args.format == "json":
-        print(as_json(findings, strict=args.strict, stories=stories, pages=pages, relative=_relative))
-        return int(failed)
-    for finding in findings:
-        print(finding.shown(_relative))
-    errors = sum(f.severity == "error" for f in findings)
-    warnings = len(findings) - errors
-    verdict = "failed" if failed else "ok"
-    if failed and not errors:
-        verdict += " (--strict: warnings fail too)"
-    print(f"check {verdict}: {errors} error(s), {warnings} warning(s) in {stories} stories and {pages} pages")
-    return int(failed)
+        print(as_json(found, strict=strict, stories=outcome.stories, pages=outcome.pages, relative=_relative))
+    else:
+        for finding in found:
+            print(finding.shown(_relative))
+        print(summary(found, strict=strict, stories=outcome.stories, pages=outcome.pages))
+    return 1 if failing(found, strict=strict) else 0
 
 
 def _serve(args: argparse.Namespace) -> int:

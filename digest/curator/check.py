@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +13,9 @@ from digest.curator.findings import Finding, from_error, from_warning
 from digest.curator.links import LinkChecker, Place
 from digest.curator.origins import Origins
 from digest.curator.pages import output_files, read_pages
+from digest.curator.scratch import scratch_build
 from digest.curator.syntax import check_syntax
+from digest.errors import DigestError
 from digest.write.lock import Busy, site_locked
 
 
@@ -25,15 +26,15 @@ class Outcome:
     findings: list[Finding]
     stories: int
     pages: int
-    external: int  # outside URLs checked (0 without --external)
-    seconds: float
+
+    @classmethod
+    def stopped(cls, errors: list[DigestError]) -> Outcome:
+        """A check that could not begin (site.yml, the disk): these errors, nothing looked at."""
+        return cls([from_error(error) for error in errors], 0, 0)
 
 
 def run_check(config_file: Path, external: Settings | None, waiting: Callable[[Busy], None]) -> Outcome:
     """Build into a scratch folder, check what came out, and with `external` the outside links too."""
-    from digest.curator.scratch import scratch_build  # imports the whole pipeline
-
-    started = time.perf_counter()
     config = load_config(config_file)
     with site_locked(config.root, waiting), scratch_build(config) as built:
         origins = Origins(config, config_file.resolve(), built.articles)
@@ -58,5 +59,4 @@ def run_check(config_file: Path, external: Settings | None, waiting: Callable[[B
         findings += check_external(outside, external, config.root)
     unique = {(f.sort_key, f.kind): f for f in findings}
     ordered = sorted(unique.values(), key=lambda f: f.sort_key)
-    checked = len(outside) if external is not None else 0
-    return Outcome(ordered, len(built.articles), pages, checked, time.perf_counter() - started)
+    return Outcome(ordered, len(built.articles), pages)

@@ -50,6 +50,16 @@ def failing(findings: Iterable[Finding], *, strict: bool) -> list[Finding]:
     return [f for f in findings if strict or f.severity == "error"]
 
 
+def summary(findings: list[Finding], *, strict: bool, stories: int, pages: int) -> str:
+    """The last line: the verdict and the counts."""
+    errors = sum(f.severity == "error" for f in findings)
+    verdict = "failed" if failing(findings, strict=strict) else "ok"
+    if verdict == "failed" and not errors:
+        verdict += " (--strict: warnings fail too)"
+    counts = f"{errors} error(s), {len(findings) - errors} warning(s)"
+    return f"check {verdict}: {counts} in {stories} stories and {pages} pages"
+
+
 def as_json(
     findings: list[Finding], *, strict: bool, stories: int, pages: int, relative: Callable[[Path], Path]
 ) -> str:
