@@ -112,10 +112,15 @@ def test_the_output_folder_is_untouched_and_nothing_is_left_behind(make_site, ca
     assert not (cache / "check").exists()
 
 
-def _tree(site: Path) -> dict[str, tuple[int, int]]:
-    """Every file under the site with its size and mtime."""
+def _tree(site: Path) -> dict[str, tuple[int, int, int, bytes]]:
+    """Every file under the site with its size, mtime, inode and bytes."""
     return {
-        p.relative_to(site).as_posix(): (p.stat().st_size, p.stat().st_mtime_ns)
+        p.relative_to(site).as_posix(): (
+            p.stat().st_size,
+            p.stat().st_mtime_ns,
+            p.stat().st_ino,
+            p.read_bytes(),
+        )
         for p in site.rglob("*")
         if p.is_file() and p.name != "build.lock"
     }

@@ -7,6 +7,7 @@ changed since), the output folder itself is what a build would make, and it is o
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +24,8 @@ from digest.content.read import collect
 from digest.errors import BuildError, BuildWarning, DigestError
 from digest.incremental.state import BuildState
 from digest.site.group import publish
+from digest.write.record import RECORD
+from digest.write.switch import WORK_PREFIX
 
 SCRATCH = "check"  # .digest-cache/check/: one at a time, since a check holds the site's lock
 ROUNDS = 3  # builds that leave out the files in error, so one bad file does not hide every link
@@ -67,6 +70,8 @@ def _up_to_date(config: SiteConfig, state: BuildState) -> Built | None:
 
 
 def _build(config: SiteConfig, state: BuildState, folder: Path) -> Built:
+    if _linked_copy(config.output_path, folder):  # only what changed since the last build is rendered
+        state.share_output(config.output_path, folder.resolve())
     listing = content_files(config)
     errors: list[DigestError] = []
     for _ in range(ROUNDS):
@@ -83,6 +88,29 @@ def _build(config: SiteConfig, state: BuildState, folder: Path) -> Built:
         else:
             return Built(folder, _stories(config, state, listing), errors, report.warnings)
     return Built(None, _stories(config, state, listing), errors, ())
+
+
+def _linked_copy(source: Path, folder: Path) -> bool:
+    """`folder` made of hard links to the output folder's files, when it is one digest wrote.
+
+    The build never writes into a file it finds (it writes beside, then renames), so the output's
+    files are safe; a link refused (another disk) leaves the folder empty, and every page is made.
+    """
+    if not (source / RECORD).is_file():
+        return False
+    try:
+        for top, folders, names in os.walk(source):
+            here = folder / os.path.relpath(top, source)
+            here.mkdir(parents=True, exist_ok=True)
+            if top == str(source):  # a killed build's work folders stay where recovery looks for them
+                folders[:] = [name for name in folders if not name.startswith(WORK_PREFIX)]
+                names = [name for name in names if not name.startswith(WORK_PREFIX) or name == RECORD]
+            for name in names:
+                os.link(os.path.join(top, name), here / name, follow_symlinks=False)  # noqa: PTH118
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return False
+    return True
 
 
 def _without(listing: Listing, paths: set[str]) -> Listing:

@@ -208,6 +208,13 @@ class BuildState:
         stats = tuple(sorted(self.manifests[str(destination)].stats.items()))
         Snapshot(self.inputs, due and due.isoformat(), report, stats).save(self.root, destination)
 
+    def share_output(self, source: Path, destination: Path) -> None:
+        """Know `destination` as the last build left `source`: it is a copy made of hard links to
+        source's files (a check's scratch build), so those files keep their stats and are trusted."""
+        name = str(destination)
+        self.manifests[name] = replace(self._manifest(source), destination=name)
+        self.manifest_stats[name] = stat_if_present(self._manifest_file(name))
+
     def forget_output(self, destination: Path) -> None:
         """Drop what is kept about an output folder that is gone for good (a check's scratch build)."""
         name = str(destination)
