@@ -80,6 +80,7 @@ def check_external(
 
 
 def _fix(answer: Answer) -> str:
+    """What to do about a link that failed: a page gone is found elsewhere; anything else, looked at."""
     if answer.status in (404, 410):
         return "find where the story moved (or an archived copy), or remove the link"
     return "check the address in a browser; if it works there, the site may refuse checkers"

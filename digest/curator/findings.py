@@ -26,6 +26,7 @@ class Finding:
 
     @property
     def sort_key(self) -> tuple[str, int, str]:
+        """By file, line and message: the order an editor walks them in."""
         return self.path.as_posix(), self.line or 0, self.message
 
     def shown(self, relative: Callable[[Path], Path]) -> str:

@@ -45,6 +45,7 @@ def save_answers(root: Path, answers: dict[str, Answer], now: float) -> None:
 
 
 def _stored(root: Path) -> dict[str, list[object]]:
+    """The file's entries as stored, whatever their age; nothing when it is missing or damaged."""
     payload = read_checked(root / CACHE_FOLDER / FILE, set())
     try:
         stored = json.loads(bytes(payload)) if payload is not None else {}

@@ -43,7 +43,8 @@ class Built:
 
 @contextmanager
 def scratch_build(config: SiteConfig) -> Iterator[Built]:
-    """Build the site as `digest build` would, into a scratch folder removed when the block ends.
+    """The site as `digest build` would make it: the output folder itself when a build would change
+    nothing (only read), else a build into a scratch folder removed when the block ends.
 
     Files in error are reported, then left out of another build, so the rest of the site is still
     checked. The caller holds the site's lock.
@@ -70,6 +71,7 @@ def _up_to_date(config: SiteConfig, state: BuildState) -> Built | None:
 
 
 def _build(config: SiteConfig, state: BuildState, folder: Path) -> Built:
+    """Build into `folder`; files in error are left out of another round, up to ROUNDS builds."""
     if _linked_copy(config.output_path, folder):  # only what changed since the last build is rendered
         state.share_output(config.output_path, folder.resolve())
     listing = content_files(config)
