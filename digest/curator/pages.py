@@ -70,24 +70,39 @@ def read_pages(folder: Path, files: frozenset[str]) -> Iterator[Page]:
 def read_page(name: str, folder: Path) -> Page:
     """One page's links, ids and unrendered template text."""
     text = (folder / name).read_text(encoding="utf-8", errors="replace")
-    links = []
-    for start, value in sorted([*_attribute(text, "href"), *_attribute(text, "src")]):
-        tag = _TAG_NAME.match(text, text.rfind("<", 0, start))
-        links.append(Link(tag.group(1).lower() if tag else "", value))
-    ids = frozenset(value for _, value in (*_attribute(text, "id"), *_attribute(text, "name")))
-    targets = (unquote(link.target) for link in links)
-    templated = tuple(target[found.start() :] for target in targets if (found := _TEMPLATED.search(target)))
-    return Page(name, tuple(links), ids, unrendered(text) + templated)
+    found = sorted(_attribute(text, "href") + _attribute(text, "src"))
+    links = tuple(Link(_element(text, start), value) for start, value in found)
+    ids = frozenset(value for _, value in _attribute(text, "id") + _attribute(text, "name"))
+    return Page(name, links, ids, unrendered(text) + _templated(links))
 
 
-def _attribute(text: str, name: str) -> Iterator[tuple[int, str]]:
+def _attribute(text: str, name: str) -> list[tuple[int, str]]:
     """Where each `name="…"` attribute is, and its value with entities decoded (not `data-name=`)."""
     double, single = _ATTRIBUTES[name]
-    for pattern in (double, single) if f"{name}='" in text else (double,):
-        for match in pattern.finditer(text):
-            if text[match.start() - 1] in _SPACE:
-                value = match.group(1)
-                yield match.start(), html.unescape(value) if "&" in value else value
+    found = [
+        (match.start(), match.group(1))
+        for pattern in ((double, single) if f"{name}='" in text else (double,))
+        for match in pattern.finditer(text)
+        if text[match.start() - 1] in _SPACE
+    ]
+    return [(start, html.unescape(value)) if "&" in value else (start, value) for start, value in found]
+
+
+def _element(text: str, attribute: int) -> str:
+    """The name of the tag an attribute at this position is in."""
+    tag = _TAG_NAME.match(text, text.rfind("<", 0, attribute))
+    return tag.group(1).lower() if tag else ""
+
+
+def _templated(links: tuple[Link, ...]) -> tuple[str, ...]:
+    """Template syntax in a link (`[a]({{< ref "x" >}})`), from its first brace, as the story wrote it."""
+    found = []
+    for link in links:
+        if "{" in link.target or "%7B" in link.target or "%7b" in link.target:
+            target = unquote(link.target)
+            if start := _TEMPLATED.search(target):
+                found.append(target[start.start() :])
+    return tuple(found)
 
 
 def unrendered(text: str) -> tuple[str, ...]:
