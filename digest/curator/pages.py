@@ -8,16 +8,19 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import NamedTuple
 from urllib.parse import unquote
 
 # the attributes read, each found by a pattern that starts with its name: a literal start is what
 # lets the regex engine skip through a page fast. The output is digest's own HTML ("), but raw HTML
 # in a story may quote with ' too.
-_ATTRIBUTES = {
-    name: (re.compile(name + r'="([^"]*)"'), re.compile(name + r"='([^']*)'"))
-    for name in ("href", "src", "id", "name")
-}
+_ATTRIBUTES = MappingProxyType(
+    {
+        name: (re.compile(name + r'="([^"]*)"'), re.compile(name + r"='([^']*)'"))
+        for name in ("href", "src", "id", "name")
+    }
+)
 _TAG_NAME = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)")
 _SPACE = frozenset(" \t\n\r")
 # what readers must never see: the shortcodes and tags of Hugo, Jekyll, Liquid and Jinja, here as the
