@@ -32,7 +32,9 @@ def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="digest",
         description="Build a static website from a folder of curated news stories (Markdown + YAML).",
-        epilog="example:\n  digest init my-digest && cd my-digest && digest build && digest serve",
+        epilog="example:\n  digest init my-digest && cd my-digest && digest build && digest serve\n"
+        "  digest check --strict            # before publishing: links, images, leftovers\n\n"
+        "digest COMMAND --help shows each command's options and an example.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     main.add_argument("--version", action="version", version=f"digest {__version__}")
@@ -42,6 +44,8 @@ def parser() -> argparse.ArgumentParser:
         help="build the site into the output folder",
         description="Read site.yml and content/, render the theme and write the site into the output "
         "folder. The previous output is replaced only when the whole build succeeds.",
+        epilog="examples:\n  digest build\n  digest build --output /tmp/staging --base-url https://staging.example.org/",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _config_option(b)
     _debug_option(b)
@@ -72,6 +76,9 @@ def parser() -> argparse.ArgumentParser:
         help="preview the site with live reload while you write",
         description="Build the site into .digest-cache/preview/, serve it, and rebuild and reload the "
         "browser on every save. Drafts and future articles are shown (and marked) by default.",
+        epilog="examples:\n  digest serve --open\n"
+        "  digest serve --host 0.0.0.0 --allow-host mylaptop.lan --no-drafts",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _config_option(s)
     _debug_option(s)
@@ -115,6 +122,7 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--title", help="the digest's name (default: made from the folder's name)")
     _new_command(commands)
     _import_command(commands)
+    _check_command(commands)
     return main
 
 
@@ -180,6 +188,52 @@ def _import_command(commands: argparse._SubParsersAction[argparse.ArgumentParser
     )
 
 
+def _check_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`digest check`: its options, in one place."""
+    c = commands.add_parser(
+        "check",
+        help="find broken links, missing images, bad URLs and unrendered shortcodes",
+        description="Build the site into a scratch folder (the output folder is not touched) and report\n"
+        "everything `digest build` would, then links to missing pages and #anchors, missing\n"
+        "images, malformed URLs, two stories citing one source URL, and template or shortcode\n"
+        "syntax left in the pages, each at the story's file and line.\n"
+        "Exit status: 0 when nothing fails, 1 when an error (or, with --strict, a warning) is found.",
+        epilog="examples:\n  digest check\n  digest check --strict --external\n"
+        "  digest check --format json > findings.json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _config_option(c)
+    _debug_option(c)
+    c.add_argument("--strict", action="store_true", help="fail on warnings too (exit status 1)")
+    c.add_argument(
+        "--external", action="store_true", help="also ask every outside link over HTTP (answers kept a day)"
+    )
+    c.add_argument(
+        "--format", choices=("text", "json"), default="text", help="text (default) or json, for tools"
+    )
+    c.add_argument(
+        "--timeout", type=_seconds, default=10.0, metavar="S", help="--external: seconds to wait (default 10)"
+    )
+    c.add_argument(
+        "--host-delay",
+        type=_seconds,
+        default=1.0,
+        metavar="S",
+        help="--external: seconds from an answer to the next request to its host (default 1)",
+    )
+
+
+def _seconds(text: str) -> float:
+    """A number of seconds from the command line: positive and finite."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < 3600:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds between 0 and 3600")
+    return value
+
+
 def _config_option(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--config",
@@ -206,6 +260,8 @@ def main(argv: list[str] | None = None) -> int:
         return _new(args)
     if args.command == "import":
         return _import(args)
+    if args.command == "check":
+        return _check(args)
     try:
         if args.command == "serve":
             return _serve(args)
@@ -381,6 +437,39 @@ def _count_option(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"`{text}` is not a whole number of stories, 1 or more")
     return int(text)
+
+
+def _check(args: argparse.Namespace) -> int:
+    """`digest check`: findings on stdout, one line each (or JSON), then the summary; 1 if any fails."""
+    from digest.curator.check import Outcome, run_check
+    from digest.curator.external import Settings
+    from digest.curator.findings import as_json, failing, summary
+
+    external = Settings(timeout=args.timeout, host_delay=args.host_delay) if args.external else None
+    try:
+        with _stopped_by_sigterm():
+            outcome = run_check(args.config, external, _silent if args.format == "json" else _waiting)
+    except BuildError as failed:  # site.yml: nothing else can be checked
+        outcome = Outcome.stopped(failed.errors)
+    except DigestError as error:
+        outcome = Outcome.stopped([error])
+    except KeyboardInterrupt:
+        print("check interrupted", file=sys.stderr)
+        return 130
+    except Terminated:
+        print("check stopped (SIGTERM)", file=sys.stderr)
+        return 128 + signal.SIGTERM
+    except OSError as error:  # a full disk for the scratch build, a read-only cache
+        _traceback_if(args, error)
+        outcome = Outcome.stopped([explain(error, fallback=args.config.parent)])
+    found, strict = outcome.findings, args.strict
+    if args.format == "json":
+        print(as_json(found, strict=strict, stories=outcome.stories, pages=outcome.pages, relative=_relative))
+    else:
+        for finding in found:
+            print(finding.shown(_relative))
+        print(summary(found, strict=strict, stories=outcome.stories, pages=outcome.pages))
+    return 1 if failing(found, strict=strict) else 0
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ from types import MappingProxyType
 import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import STX
 
 from digest.config.site_config import MarkdownConfig
 from digest.content.inline_probe import Extensions, fast_inline_pass_agrees
@@ -74,7 +75,8 @@ class _RelativeLinks(Treeprocessor):
         for element in root.iter():
             for attribute in ("href", "src"):
                 value = element.get(attribute)
-                if value and not is_external(value) and not value.startswith(("#", "?")):
+                # an email autolink's href (`<a@b.org>`) is held obfuscated in Python-Markdown's stash
+                if value and not is_external(value) and not value.startswith(("#", "?", STX)):
                     element.set(attribute, relative_url(value.lstrip("/"), self.page_url))
 
 

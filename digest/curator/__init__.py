@@ -1,1 +1,1 @@
-"""The curator's tools: commands that write a site's own files (`digest init`)."""
+"""The curator's tools: commands that write or check a site's own files (`digest init`, `digest check`)."""

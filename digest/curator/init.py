@@ -52,7 +52,7 @@ title: Riverton opens its first public library in forty years
 date: {date}
 source:
   name: Example News
-  url: https://example.org/news/riverton-library-opens
+  url: https://example.com/news/riverton-library-opens
 location: Riverton, Exampleland
 tags: [culture, local]
 summary: A disused tram depot becomes a library, with late opening hours and a repair café.

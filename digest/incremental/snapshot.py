@@ -85,6 +85,12 @@ class Snapshot:
         write_checked(_file(root, "snapshot", destination), json.dumps(stored).encode())
 
 
+def forget_snapshot(root: Path, destination: Path) -> None:
+    """Remove an output folder's snapshot and list of outputs, once the folder is gone for good."""
+    for kind in ("snapshot", "outputs"):
+        _file(root, kind, destination).unlink(missing_ok=True)
+
+
 def _file(root: Path, kind: str, destination: Path) -> Path:
     """The snapshot, or the list of outputs, of one output folder: each has files of its own."""
     return per_output(root / CACHE_FOLDER, kind, str(destination), ".json")

@@ -24,7 +24,7 @@ from digest.incremental import fingerprints
 from digest.incremental.articles import ArticleStore
 from digest.incremental.bytecode import CheckedBytecodeCache
 from digest.incremental.decide import Manifest, Work, outdated
-from digest.incremental.snapshot import Snapshot, present_in
+from digest.incremental.snapshot import Snapshot, forget_snapshot, present_in
 from digest.incremental.store import damage_note, per_output, read_pickle, write_pickle
 from digest.render.feeds import Feed
 from digest.render.plan import Page, PageSpec
@@ -207,6 +207,22 @@ class BuildState:
         """Keep the report for a no-op rebuild: the same inputs give it again, until `due`."""
         stats = tuple(sorted(self.manifests[str(destination)].stats.items()))
         Snapshot(self.inputs, due and due.isoformat(), report, stats).save(self.root, destination)
+
+    def share_output(self, source: Path, destination: Path) -> None:
+        """Know `destination` as the last build left `source`: it is a copy made of hard links to
+        source's files (a check's scratch build), so those files keep their stats and are trusted."""
+        name = str(destination)
+        self.manifests[name] = replace(self._manifest(source), destination=name)
+        self.manifest_stats[name] = stat_if_present(self._manifest_file(name))
+
+    def forget_output(self, destination: Path) -> None:
+        """Drop what is kept about an output folder that is gone for good (a check's scratch build)."""
+        name = str(destination)
+        self.manifests.pop(name, None)
+        self.manifest_stats.pop(name, None)
+        self.unsaved_manifests.discard(name)
+        self._manifest_file(name).unlink(missing_ok=True)
+        forget_snapshot(self.root, destination)
 
     def notes(self) -> tuple[BuildWarning, ...]:
         """What the user should know about the state itself: damaged cache files, rebuilt."""
