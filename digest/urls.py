@@ -6,11 +6,12 @@ import hashlib
 import re
 from collections.abc import Callable
 from datetime import datetime
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from slugify import slugify as _slugify
 
 _SAFE = "/#?=&.-_~%"  # characters left as they are when a path is percent-encoded
+_DEFAULT_PORTS = {"http": 80, "https": 443}  # read only
 
 
 def slugify(text: str) -> str:
@@ -87,3 +88,23 @@ def root_url(base_url: str, target: str) -> str:
     if is_external(target):
         return target
     return urlsplit(base_url).path + encoded(target)
+
+
+def link_key(url: str) -> str:
+    """An original story's link as one story, however spelt: http or https, the host in any case, no
+    default port, trailing slash, fragment or utm_* tracking parameter. Finds a story curated twice."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:  # a port that is not a number: compare the URL as written
+        return url.strip()
+    host = (parts.hostname or "") + (f":{port}" if port and port != _DEFAULT_PORTS.get(scheme) else "")
+    kind = "" if scheme in _DEFAULT_PORTS else scheme  # a page moved to https is the same page
+    return urlunsplit((kind, host, parts.path.rstrip("/"), untracked(parts.query), ""))
+
+
+def untracked(query: str) -> str:
+    """A query string without utm_* parameters, which say where a reader came from, not what they read."""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    return urlencode([(k, v) for k, v in pairs if not k.lower().startswith("utm_")], quote_via=quote)

@@ -202,6 +202,34 @@ def test_warnings_fail_only_with_strict(make_site, capsys):
     )
 
 
+def test_a_source_missing_from_the_registry_is_a_warning_strict_fails_on(make_site, capsys):
+    registry = SITE_YML + "sources:\n  reuters:\n    name: Reuters\n    aliases: [Thomson Reuters]\n"
+    site = make_site(
+        {
+            "content/2023-01-05-a.md": article("Cranes idle", "2023-01-05", source="Reuter"),
+            "content/2023-01-06-b.md": article("Cranes idle again", "2023-01-06", source="Reuter"),
+            "content/2023-01-07-c.md": article("Cranes move", "2023-01-07", source="thomson reuters"),
+        },
+        site_yml=registry,
+    )
+    status, lines = _check(site, capsys=capsys)
+    assert status == 0
+    assert lines[0] == (
+        "content/2023-01-05-a.md:4: warning: source `Reuter` is not in the source registry (and 1 more "
+        "stories) — did you mean `Reuters`? or add it under `sources:` in site.yml, with this spelling "
+        "among its aliases"
+    )
+    assert len(lines) == 2  # an alias in any case is known: no finding for the third story
+    status, lines = _check(site, "--strict", capsys=capsys)
+    assert status == 1
+
+
+def test_a_site_without_a_registry_gets_no_source_warnings(make_site, capsys):
+    site = make_site({"content/2023-01-05-a.md": article("Cranes idle", "2023-01-05", source="Reuter")})
+    status, lines = _check(site, "--strict", capsys=capsys)
+    assert (status, len(lines)) == (0, 1)
+
+
 def test_json_output_has_the_documented_schema(make_site, capsys):
     site = make_site({"content/2023-01-05-cranes.md": BROKEN, "content/2023-01-02-opens.md": OPENS})
     status, lines = _check(site, "--format", "json", capsys=capsys)

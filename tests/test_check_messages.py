@@ -10,8 +10,8 @@ from conftest import article
 
 from digest.cli import main
 from digest.curator import addresses
-from digest.curator.duplicates import same_page
 from digest.curator.pages import unrendered
+from digest.urls import link_key
 
 FIX = "write it as https://host/path"
 
@@ -55,8 +55,8 @@ def test_an_impossible_ipv6_address():
 
 
 def test_one_source_page_whatever_its_scheme_slash_or_fragment():
-    assert same_page("https://Example.com/a/#top") == same_page("http://example.com/a") == "//example.com/a"
-    assert same_page("https://example.com/a?id=1") != same_page("https://example.com/a?id=2")
+    assert link_key("https://Example.com/a/#top") == link_key("http://example.com/a") == "//example.com/a"
+    assert link_key("https://example.com/a?id=1") != link_key("https://example.com/a?id=2")
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from digest.curator.origins import Origins
 from digest.curator.pages import output_files, read_pages
 from digest.curator.scratch import scratch_build
 from digest.curator.syntax import check_syntax
+from digest.curator.unregistered import unregistered_sources
 from digest.errors import DigestError
 from digest.write.lock import Busy, site_locked
 
@@ -39,7 +40,9 @@ def run_check(config_file: Path, external: Settings | None, waiting: Callable[[B
     with site_locked(config.root, waiting), scratch_build(config) as built:
         origins = Origins(config, config_file.resolve(), built.articles)
         findings = [*map(from_error, built.errors), *map(from_warning, built.warnings)]
-        findings += same_source(built.articles, origins)
+        findings += same_source(built.articles, origins) + unregistered_sources(
+            config, built.articles, origins
+        )
         outside: dict[str, list[Place]] = {}
         pages = 0
         if built.folder is not None:

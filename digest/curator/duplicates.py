@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from urllib.parse import urlsplit, urlunsplit
 
 from digest.content.article import Article
 from digest.curator.findings import Finding
 from digest.curator.origins import Origins
+from digest.urls import link_key
 
 
 def same_source(articles: Iterable[Article], origins: Origins) -> list[Finding]:
@@ -17,7 +17,7 @@ def same_source(articles: Iterable[Article], origins: Origins) -> list[Finding]:
     for article in sorted(articles, key=lambda a: (a.date, a.path.as_posix())):
         if not article.source.url:
             continue
-        key = same_page(article.source.url)
+        key = link_key(article.source.url)
         if key not in first:
             first[key] = article
             continue
@@ -29,13 +29,3 @@ def same_source(articles: Iterable[Article], origins: Origins) -> list[Finding]:
         )
         findings.append(Finding(article.path, lines[0] if lines else None, message, "duplicate", "warning"))
     return findings
-
-
-def same_page(url: str) -> str:
-    """The URL as one page: any scheme, the host in lower case, no fragment, no trailing slash."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return url
-    path = parts.path.rstrip("/")
-    return urlunsplit(("", parts.netloc.lower(), path, parts.query, ""))  # http or https: one page

@@ -16,12 +16,12 @@ from digest.curator.feed_model import Entry, Feed, FeedError
 from digest.curator.feed_parse import parse_feed
 from digest.curator.feed_text import markdown, plain_text
 from digest.curator.fetch import FetchError, fetch
-from digest.curator.known_links import Known, known_stories, link_key, without_tracking
+from digest.curator.known_links import Known, known_stories, without_tracking
 from digest.curator.new import dated, source_for_host
 from digest.curator.story_file import NewStory, story_path, story_text, write_story
 from digest.errors import BuildError, DigestError
 from digest.safeurl import url_problem
-from digest.urls import slugify
+from digest.urls import link_key, slugify
 
 Say = Callable[[str], None]
 Wrote = Callable[[Path], None]

@@ -21,7 +21,7 @@ class Finding:
     path: Path
     line: int | None
     message: str
-    kind: str  # a stable name for tools: build, link, anchor, image, url, syntax, duplicate, external
+    kind: str  # a stable name for tools: build, link, anchor, image, url, syntax, duplicate, source, external
     severity: Severity = "error"
 
     @property

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import MappingProxyType
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from digest.config.site_config import SiteConfig
 from digest.config.themes import theme_dirs
@@ -12,21 +11,7 @@ from digest.content.inputs import content_files
 from digest.content.read import parse_files
 from digest.errors import DigestError
 from digest.incremental.state import BuildState
-
-_DEFAULT_PORTS = MappingProxyType({"http": 80, "https": 443})
-
-
-def link_key(url: str) -> str:
-    """`url` compared as a story: scheme and host in any case, no default port, no trailing slash,
-    no fragment and no utm_* tracking parameters."""
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    try:
-        port = parts.port
-    except ValueError:  # a port that is not a number: compare the URL as written
-        return url.strip()
-    host = (parts.hostname or "") + (f":{port}" if port and port != _DEFAULT_PORTS.get(scheme) else "")
-    return urlunsplit((scheme, host, parts.path.rstrip("/"), _untracked(parts.query), ""))
+from digest.urls import link_key, untracked
 
 
 def without_tracking(url: str) -> str:
@@ -34,12 +19,7 @@ def without_tracking(url: str) -> str:
     parts = urlsplit(url)
     if not any(k.lower().startswith("utm_") for k, _ in parse_qsl(parts.query, keep_blank_values=True)):
         return url
-    return parts._replace(query=_untracked(parts.query)).geturl()
-
-
-def _untracked(query: str) -> str:
-    pairs = parse_qsl(query, keep_blank_values=True)
-    return urlencode([(k, v) for k, v in pairs if not k.lower().startswith("utm_")], quote_via=quote)
+    return parts._replace(query=untracked(parts.query)).geturl()
 
 
 @dataclass(frozen=True, slots=True)
