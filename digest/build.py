@@ -22,6 +22,8 @@ from digest.content.inputs import Inputs, Listing, list_inputs
 from digest.content.read import Progress, Reading, collect, parse_files
 from digest.errors import BuildError, BuildWarning, DigestError
 from digest.incremental.state import BuildState
+from digest.render.edition_feeds import plan_edition_feeds
+from digest.render.edition_pages import plan_editions
 from digest.render.feeds import plan_feeds
 from digest.render.plan import Output, plan_site
 from digest.render.sitemap import render_sitemap
@@ -72,10 +74,10 @@ def build(config: SiteConfig, state: BuildState | None = None, options: Options 
         site, collisions = state.grouped(published, left_out, config.tz)
         site, problems, editions_due = _with_editions(config, site, reading, inputs, now, options)
         _check(reading.errors + collisions + problems)
-        pages = state.pages(config, plan_site(config, site))
+        pages = state.pages(config, plan_site(config, site) + plan_editions(config, site))
         clashes = path_collisions(config, site, pages, inputs.copies)
         _check(clashes + missing_images(config, site, inputs.copies))
-        feeds = plan_feeds(config, site)
+        feeds = plan_feeds(config, site) + plan_edition_feeds(config, site)
         work = state.outdated(destination, pages, feeds, inputs, trust_output=options.trust_output)
         state.save()  # before the write-out: a state that cannot be saved leaves the output as it was
         tasks = render_tasks(config, make_environment(config, compiled), work.pages, work.feeds)
