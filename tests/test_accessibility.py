@@ -27,6 +27,8 @@ PAGES = {
     "source": "sources/nytimes/",
     "location": "locations/samarkand-uzbekistan/",
     "archive": "archive/2022/09/",
+    "edition": "editions/3/",
+    "editions": "editions/",
     "404": "no-such-page/",
 }
 SCHEMES = ["light", "dark"]
