@@ -19,10 +19,10 @@ class Sections:
         self.sections = settings.sections
         self.other = settings.other_section
         self.titles = {section.title.casefold(): section.title for section in self.sections}
-        self.slugs = [
-            (section.title, {config.term_slug("tags", tag) for tag in section.tags})
-            for section in self.sections
-        ]
+        self.first: dict[str, int] = {}  # a tag's slug → the first section with that tag
+        for index, section in enumerate(self.sections):
+            for tag in section.tags:
+                self.first.setdefault(config.term_slug("tags", tag), index)
 
     def check(self, article: Article, errors: list[DigestError]) -> None:
         """A story's `section:` must name a configured section."""
@@ -41,11 +41,9 @@ class Sections:
         """The story's section: its `section:`, else the first section sharing a tag, else the other one."""
         if article.section is not None and article.section.casefold() in self.titles:
             return self.titles[article.section.casefold()]
-        tags = {tag.slug for tag in article.tags}
-        for title, slugs in self.slugs:
-            if tags & slugs:
-                return title
-        return self.other if self.sections else None
+        first = self.first
+        found = [first[tag.slug] for tag in article.tags if tag.slug in first]
+        return self.sections[min(found)].title if found else self.other if self.sections else None
 
     def parts(
         self, first: list[tuple[str | None, Article]], members: list[Article], *, headed: bool
@@ -57,9 +55,9 @@ class Sections:
             groups.setdefault(title, []).append(article)
         for section in self.sections:
             groups.setdefault(section.title, [])
-        taken = {article.path for _, article in first}
+        taken = {id(article) for _, article in first}  # the same objects: ids, not paths, are cheap to hash
         for article in members:
-            if article.path not in taken:
+            if id(article) not in taken:
                 title = self.rule(article)
                 groups.setdefault(self.other if title is None and headed else title, []).append(article)
         return tuple(EditionPart(title, tuple(items)) for title, items in groups.items() if items)

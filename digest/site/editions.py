@@ -7,10 +7,11 @@ renumbers a later edition. Every bad reference is collected, and reported at onc
 from __future__ import annotations
 
 import difflib
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from os import sep
 from pathlib import Path
 from typing import NamedTuple
 
@@ -31,24 +32,18 @@ class Placed(NamedTuple):
     due: datetime | None
 
 
-@dataclass(frozen=True, slots=True)
 class Periods:
     """Daily or weekly periods numbered from the one holding `first` (No. 1); none in manual cadence."""
 
-    settings: EditionsConfig
+    __slots__ = ("length", "origin", "settings")
 
-    @property
-    def origin(self) -> date | None:
-        first = self.settings.first
-        if first is None or self.settings.cadence == "manual":
-            return None
-        if self.settings.cadence == "daily":
-            return first
-        return first - timedelta(days=(first.weekday() - self.settings.week_starts) % 7)
-
-    @property
-    def length(self) -> int:
-        return 1 if self.settings.cadence == "daily" else 7
+    def __init__(self, settings: EditionsConfig) -> None:
+        first = settings.first
+        self.settings = settings
+        self.length = 1 if settings.cadence == "daily" else 7
+        self.origin: date | None = None  # the first day of No. 1's period
+        if first is not None and settings.cadence != "manual":
+            self.origin = first - timedelta(days=(first.weekday() - settings.week_starts) % self.length)
 
     def number_of(self, day: date) -> int | None:
         """The edition whose period holds `day`; None before No. 1's period, or in manual cadence."""
@@ -81,26 +76,29 @@ def place_editions(
     periods = Periods(settings)
     numbered = _numbered_files(settings, periods, files, errors)
     by_day = {file.day: number for number, file in numbered.items() if file.day is not None}
-    listing = _Listing(config, stories, drafts)
+    listing = _Listing(config, stories, drafts, {ref.name for file in files for ref in file.stories})
     for number, file in sorted(numbered.items(), key=lambda item: item[1].path.as_posix()):
         listing.add(number, file, lambda a: _resolve(a, periods, numbered, by_day, None), errors)
-    published = {a.path: a for a in site.articles}
+    published: dict[Path, Article] = {}  # the listed stories this build publishes
     members: dict[int, list[Article]] = defaultdict(list)
     sections = Sections(config)
     taken = ("editions/", "stories/") if settings.front_page == "edition" else ("editions/",)
-    for article in site.articles:
+    tz, placed, number_of = config.tz, listing.placed, periods.number_of
+    for article in site.articles:  # every story, every build: kept lean
         if article.url.startswith(taken):
             where = "the story stream" if article.url.startswith("stories/") else "the editions pages"
             message = f"its URL /{article.url} belongs to {where} — change its `slug` or the `permalink`"
             errors.append(DigestError(article.path, None, message))
-        own = None if article.edition is None else _resolve(article, periods, numbered, by_day, errors)
-        if article.path in listing.placed:
-            number: int | None = listing.placed[article.path]
-        elif article.edition is not None:
-            number = own
-        else:
-            number = periods.number_of(article.date.astimezone(config.tz).date())
-        sections.check(article, errors)
+        number: int | None = None
+        if article.edition is not None:
+            number = _resolve(article, periods, numbered, by_day, errors)
+        if placed and article.path in placed:
+            number = placed[article.path]
+            published[article.path] = article
+        elif article.edition is None:
+            number = number_of(article.date.astimezone(tz).date())
+        if article.section is not None:
+            sections.check(article, errors)
         if number is not None:
             members[number].append(article)
     today = now.astimezone(config.tz).date()
@@ -241,16 +239,30 @@ def _resolve(
 class _Listing:
     """The stories edition files list, each found by its path under content/ or its slug, and checked."""
 
-    def __init__(self, config: SiteConfig, stories: Sequence[Article], drafts: bool) -> None:
-        content = config.shown(config.content_path)
+    def __init__(
+        self, config: SiteConfig, stories: Sequence[Article], drafts: bool, wanted: set[str]
+    ) -> None:
+        self.content = f"{config.shown(config.content_path).as_posix()}/"
+        self.stories = stories
+        self.wanted = wanted | {name.rsplit("/", 1)[-1] for name in wanted}  # names, and paths' last parts
         self.drafts = drafts
-        self.names: dict[str, list[Article]] = defaultdict(list)
-        for story in stories:
-            for name in {story.path.as_posix(), _under(story.path, content), story.slug}:
-                self.names[name].append(story)
         self.placed: dict[Path, int] = {}  # story file → the edition listing it
         self.where: dict[Path, tuple[EditionFile, StoryRef]] = {}
         self.order: dict[int, list[tuple[str | None, Path]]] = defaultdict(list)
+
+    @functools.cached_property
+    def names(self) -> dict[str, list[Article]]:
+        """Each story a file may name, by every name it may be given; made only when a file lists one."""
+        names: dict[str, list[Article]] = defaultdict(list)
+        content = self.content
+        for story in self.stories:
+            if story.slug not in self.wanted and story.path.name not in self.wanted:
+                continue
+            path = str(story.path) if sep == "/" else story.path.as_posix()
+            under = path[len(content) :] if path.startswith(content) else path
+            for name in {path, under, story.slug}:
+                names[name].append(story)
+        return names
 
     def add(
         self,
@@ -301,8 +313,3 @@ class _Listing:
                 f"({story.path.as_posix()}:{story.edition.line}) — take it off this list, or change that line"
             )
         return None
-
-
-def _under(path: Path, folder: Path) -> str:
-    """A story's path as written relative to the content folder (`2022/putin-xi.md`)."""
-    return path.relative_to(folder).as_posix() if path.is_relative_to(folder) else path.as_posix()
