@@ -175,6 +175,12 @@ def test_with_the_edition_as_front_page_the_stream_moves_and_every_link_still_le
     home = _page(root, "")
     assert text_of(home.xpath("//main//h1")[0]) == "No. 3 — Sunday 2 October 2022"
     assert home.xpath("//main//p[@class='edition-kicker']/a/@href") == [BASE + "editions/3/"]
+    website, issue = json.loads(home.xpath("//script[@type='application/ld+json']")[0].text)
+    assert (website["@type"], issue["@type"], issue["url"]) == (
+        "WebSite",
+        "PublicationIssue",
+        BASE + "editions/3/",
+    )
     labels = [text_of(a) for a in home.xpath("//nav[@aria-label='Main']//a")]
     assert labels[:3] == ["Front page", "Editions", "All stories"]
     stream = _page(root, "stories/")
