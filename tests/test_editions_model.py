@@ -179,6 +179,19 @@ def test_draft_and_future_edition_files_are_left_out_unless_asked_for(make_site)
     assert [e.number for e in _placed(root).editions] == [3]  # its day has come
 
 
+def test_an_edition_file_without_a_date_leaves_the_running_edition_published(make_site):
+    root = make_site(
+        {
+            "content/a.md": _story("2022-09-13"),
+            "content/editions/1.md": "---\ntitle: Midweek\n---\nSo far.\n",
+        },
+        WEEKLY,
+    )
+    wednesday = datetime(2022, 9, 14, tzinfo=timezone.utc)
+    (edition,) = _placed(root, now=wednesday).editions
+    assert (edition.title, edition.date, edition.note) == ("Midweek", date(2022, 9, 18), "<p>So far.</p>")
+
+
 def _errors(root: Path) -> list[str]:
     config = load_config(root / "site.yml")
     inputs = list_inputs(config)

@@ -113,8 +113,9 @@ def place_editions(
         day = file.day if file and file.day else end
         if file and file.draft and not drafts:
             continue
-        if (file or not members[number]) and day > today and not future:
-            due.append(day)  # a dated edition file waits for its day
+        dated = file is not None and file.day is not None  # an edition file's `date` schedules it
+        if (dated or not members[number]) and day > today and not future:
+            due.append(day)  # it waits for its day
             continue
         first = [(heading, published[path]) for heading, path in listing.order[number] if path in published]
         headed = bool(file and any(ref.heading for ref in file.stories))
