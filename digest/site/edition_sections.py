@@ -42,6 +42,8 @@ class Sections:
         if article.section is not None and article.section.casefold() in self.titles:
             return self.titles[article.section.casefold()]
         first = self.first
+        if not first:
+            return None
         found = [first[tag.slug] for tag in article.tags if tag.slug in first]
         return self.sections[min(found)].title if found else self.other if self.sections else None
 

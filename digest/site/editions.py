@@ -10,7 +10,7 @@ import difflib
 import functools
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from os import sep
 from pathlib import Path
 from typing import NamedTuple
@@ -21,6 +21,8 @@ from digest.content.editions import EditionFile, StoryRef
 from digest.errors import DigestError
 from digest.site.edition_sections import Sections
 from digest.site.model import Edition, Site
+
+FIRST, LAST = (datetime.min.replace(tzinfo=timezone.utc), datetime.max.replace(tzinfo=timezone.utc))
 
 
 class Placed(NamedTuple):
@@ -51,6 +53,10 @@ class Periods:
         if origin is None or day < origin:
             return None
         return (day - origin).days // self.length + 1
+
+    def start(self, number: int, tz: tzinfo) -> datetime:
+        """The moment edition `number`'s period begins: midnight of its first day, in the site time zone."""
+        return datetime.combine(self.span(number)[0], time(), tz).astimezone(timezone.utc)
 
     def span(self, number: int) -> tuple[date, date]:
         """The first and last day of edition `number`'s period."""
@@ -84,7 +90,8 @@ def place_editions(
     sections = Sections(config)
     taken = ("editions/", "stories/") if settings.front_page == "edition" else ("editions/",)
     tz, placed, number_of = config.tz, listing.placed, periods.number_of
-    for article in site.articles:  # every story, every build: kept lean
+    period, since = None, LAST  # the period of the story before, and when it starts
+    for article in site.articles:  # every story, every build, newest first: kept lean
         if article.url.startswith(taken):
             where = "the story stream" if article.url.startswith("stories/") else "the editions pages"
             message = f"its URL /{article.url} belongs to {where} — change its `slug` or the `permalink`"
@@ -96,7 +103,10 @@ def place_editions(
             number = placed[article.path]
             published[article.path] = article
         elif article.edition is None:
-            number = number_of(article.date.astimezone(tz).date())
+            if article.instant < since:  # older than its period's start: the story opens another period
+                period = number_of(article.date.astimezone(tz).date())
+                since = FIRST if period is None else periods.start(period, tz)
+            number = period
         if article.section is not None:
             sections.check(article, errors)
         if number is not None:
@@ -257,9 +267,9 @@ class _Listing:
         names: dict[str, list[Article]] = defaultdict(list)
         content = self.content
         for story in self.stories:
-            if story.slug not in self.wanted and story.path.name not in self.wanted:
-                continue
             path = str(story.path) if sep == "/" else story.path.as_posix()
+            if story.slug not in self.wanted and path[path.rfind("/") + 1 :] not in self.wanted:
+                continue
             under = path[len(content) :] if path.startswith(content) else path
             for name in {path, under, story.slug}:
                 names[name].append(story)

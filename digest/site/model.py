@@ -87,6 +87,11 @@ class EditionLink:
     date: date
     count: int
     draft: bool
+    fingerprint: str = field(init=False, repr=False, compare=False)  # hashed once: every story page has one
+
+    def __post_init__(self) -> None:
+        fingerprint = f"E{self.number}\0{self.title}\0{self.date}\0{self.count}\0{self.draft}"
+        object.__setattr__(self, "fingerprint", fingerprint)
 
     @property
     def url(self) -> str:
