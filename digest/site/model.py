@@ -141,10 +141,6 @@ class Edition:
             self.number, self.title, self.date, sum(len(p.articles) for p in self.parts), self.draft
         )
 
-    @property
-    def name(self) -> str:
-        return self.link.name
-
 
 @dataclass(frozen=True, slots=True)
 class Site:
