@@ -724,10 +724,43 @@ def articles(count: int, seed: int) -> list[Article]:
     return [w.article() for _ in range(count)]
 
 
-def write_site(folder: Path, arts: list[Article]) -> list[Path]:
-    """Write `site.yml` and `content/` for a digest site; returns the article paths in generation order."""
+EDITIONS_YML = """editions:
+  cadence: weekly
+  first: 2022-01-03
+  sections:
+    - title: Politics
+      tags: [diplomacy, elections]
+    - title: Money
+      tags: [energy, inflation, trade]
+  other_section: Elsewhere
+"""
+EDITION_FILES = 12  # edition files with a note and a story order, a quarter apart
+
+
+def write_editions(content: Path, arts: list[Article]) -> None:
+    """Edition files spread over the corpus: each dated in its own week, listing two of its stories."""
+    by_date = sorted(arts, key=lambda a: a.date)
+    folder = content / "editions"
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "site.yml").write_text(SITE_YML, encoding="utf-8")
+    for n in range(EDITION_FILES):
+        index = (2 * n + 1) * len(by_date) // (2 * EDITION_FILES)
+        lead = by_date[index]
+        listed = dict.fromkeys(a.relpath for a in by_date[index : index + 2])
+        stories = "".join(f"  - {path}\n" for path in listed)
+        note = f"The week's lead: {lead.title}. {lead.summary}"
+        text = f"---\ndate: {lead.date:%Y-%m-%d}\ntitle: Edition {n + 1}\nstories:\n{stories}---\n{note}\n"
+        (folder / f"edition-{n + 1}.md").write_text(text, encoding="utf-8")
+
+
+def write_site(folder: Path, arts: list[Article], *, editions: bool = False) -> list[Path]:
+    """Write `site.yml` and `content/` for a digest site; returns the article paths in generation order.
+
+    `editions`: weekly editions with sections and a few edition files, to measure what they cost.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "site.yml").write_text(SITE_YML + (EDITIONS_YML if editions else ""), encoding="utf-8")
+    if editions:
+        write_editions(folder / "content", arts)
     content = folder / "content"
     paths = []
     made: set[Path] = set()

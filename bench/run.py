@@ -108,10 +108,19 @@ def tag_to_add(tags: list[str]) -> str:
 
 
 def digest_site(
-    root: Path, arts: list[corpus.Article], target: int, clean_flag: bool, checkout: Path | None = None
+    root: Path,
+    arts: list[corpus.Article],
+    target: int,
+    clean_flag: bool,
+    checkout: Path | None = None,
+    *,
+    editions: bool = False,
 ) -> Site:
-    """Write the digest corpus and describe how to build it: with the digest we import, or `checkout`'s."""
-    paths = corpus.write_site(root, arts)
+    """Write the digest corpus and describe how to build it: with the digest we import, or `checkout`'s.
+
+    `editions`: the same corpus with weekly editions on (named "editions" in the report).
+    """
+    paths = corpus.write_site(root, arts, editions=editions)
     extra = tag_to_add(arts[target].tags)
     cmd = [sys.executable, "-m", "digest.cli", "build", "-q"]
     template = BUILTIN_THEMES / "default/templates/article.html"
@@ -119,7 +128,7 @@ def digest_site(
     if checkout is not None:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(checkout), os.environ.get("PYTHONPATH", "")])}
     return Site(
-        name="digest" if checkout is None else "baseline",
+        name="editions" if editions else "digest" if checkout is None else "baseline",
         root=root,
         env=env,
         cold_cmd=[*cmd, "--clean"] if clean_flag else cmd,
@@ -187,6 +196,8 @@ def bench_size(
     sites = [digest_site(base / "digest", arts, target, clean_flag)]
     if options.baseline:
         sites.append(digest_site(base / "baseline", arts, target, clean_flag, options.baseline))
+    if options.editions:
+        sites.append(digest_site(base / "editions", arts, target, clean_flag, editions=True))
     if pelican:
         sites.append(pelican_site(base / "pelican", arts, target))
     if "cold build" not in options.scenarios:
@@ -265,6 +276,9 @@ def main() -> None:
         type=Path,
         metavar="CHECKOUT",
         help="also build with the digest package of another checkout (e.g. a git worktree of main)",
+    )
+    ap.add_argument(
+        "--editions", action="store_true", help="also build the same corpus with weekly editions on"
     )
     ap.add_argument(
         "--scenarios",

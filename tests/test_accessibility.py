@@ -28,6 +28,8 @@ PAGES = {
     "sources": "sources/",
     "location": "locations/samarkand-uzbekistan/",
     "archive": "archive/2022/09/",
+    "edition": "editions/3/",
+    "editions": "editions/",
     "404": "no-such-page/",
 }
 SCHEMES = ["light", "dark"]

@@ -236,6 +236,8 @@ def test_every_article_and_every_page_is_reached(crawled):
     assert articles <= result.ok, sorted(articles - result.ok)
     pages = {_url(site, output, p) for p in output.rglob("*.html") if p.name != "404.html"}
     assert pages <= result.ok, sorted(pages - result.ok)
+    editions = {_url(site, output, p) for p in output.glob("editions/*/index.html")}
+    assert len(editions) >= 4 and editions <= result.ok  # the sample's editions, each reached by a link
     assert {_url(site, output, p) for p in output.rglob("*") if p.suffix in (".css", ".svg", ".png")} <= (
         result.ok
     )

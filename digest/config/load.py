@@ -31,7 +31,7 @@ _KEYS = {f.name for f in fields(SiteConfig) if f.init} - {"root"}
 def load_config(path: Path, overrides: dict[str, Any] | None = None) -> SiteConfig:
     """Read and validate site.yml; `overrides` come from the command line and win."""
     require_config(path)
-    raw = load_fields(path.read_text(encoding="utf-8-sig"), path)
+    raw = load_fields(path.read_text(encoding="utf-8-sig"), path, deep=True)
     return parse_config(raw, path.parent.resolve(), overrides or {})
 
 
@@ -66,7 +66,7 @@ def parse_config(raw: Fields, root: Path, overrides: dict[str, Any]) -> SiteConf
         except DigestError as problem:
             problems.append(problem)
             wrong.add(key)
-        except BuildError as failed:  # the source registry reports every entry's mistakes at once
+        except BuildError as failed:  # a nested setting (editions, the source registry) reports each mistake
             problems += failed.errors
             wrong.add(key)
     config = SiteConfig(root=root, **{"title": "", "base_url": "", **kwargs})
@@ -126,6 +126,10 @@ def _settings(check: _Checker, values: dict[str, Any]) -> dict[str, Any]:
         from digest.config.sources import parse_sources  # it uses this module's checks
 
         kwargs["sources"] = parse_sources(values["sources"], check.raw)
+    if "editions" in values:
+        from digest.config.editions import editions_config  # which uses this module's hints
+
+        kwargs["editions"] = editions_config(check.raw, values["editions"])
     return kwargs
 
 

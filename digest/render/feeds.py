@@ -18,7 +18,7 @@ from digest.config.site_config import SiteConfig
 from digest.content.article import EPOCH, Article, newest
 from digest.render.plan import LABELS, Output
 from digest.safeurl import runs_script
-from digest.site.model import Site
+from digest.site.model import Edition, Site
 from digest.urls import absolute_url, is_external
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -44,7 +44,8 @@ class Feed:
     page: str  # site-relative URL of the HTML page the feed follows ("" for the front page)
     path: str  # site-relative path of the feed file
     articles: tuple[Article, ...]
-    format: str = "atom"  # "atom", "rss" or "json": see FORMATS
+    format: str = "atom"  # "atom", "rss" or "json": see FORMATS (and render/edition_feeds.py)
+    editions: tuple[Edition, ...] = ()  # what an editions feed lists instead of stories
 
 
 def plan_feeds(config: SiteConfig, site: Site) -> list[Feed]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from digest.config.site_config import SiteConfig, SourceEntry
 from digest.content.article import Article
+from digest.site.model import Edition
 from digest.urls import absolute_url
 
 
@@ -77,6 +78,41 @@ def source_data(config: SiteConfig, entry: SourceEntry) -> dict[str, Any]:
     if entry.description:
         data["description"] = entry.description
     return data
+
+
+def edition_data(config: SiteConfig, edition: Edition, front: bool = False) -> Any:
+    """An edition as a schema.org PublicationIssue of the site's Periodical, its stories as its parts.
+
+    On the front page it follows the WebSite, as the stream's front page has it.
+    """
+    url = absolute_url(config.base_url, edition.url)
+    issue = {
+        "@context": "https://schema.org",
+        "@type": "PublicationIssue",
+        "issueNumber": str(edition.number),
+        "name": edition.title,
+        "datePublished": edition.date.isoformat(),
+        "url": url,
+        "mainEntityOfPage": url,
+        "inLanguage": config.language,
+        "isPartOf": {
+            "@type": "Periodical",
+            "name": config.title,
+            "url": config.base_url,
+            "publisher": _publisher(config),
+        },
+        "hasPart": [
+            {
+                "@type": "NewsArticle",
+                "headline": article.title,
+                "url": absolute_url(config.base_url, article.url),
+                "datePublished": article.date.isoformat(timespec="seconds"),
+                **({"isBasedOn": article.source.url} if article.source.url else {}),
+            }
+            for article in edition.articles
+        ],
+    }
+    return [home_data(config, ())[0], issue] if front else issue
 
 
 def _publisher(config: SiteConfig) -> dict[str, Any]:

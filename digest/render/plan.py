@@ -18,13 +18,14 @@ from xml.sax.saxutils import escape
 from digest.config.site_config import SiteConfig, SourceEntry
 from digest.content.article import Article, newest
 from digest.render.metadata import article_data, home_data, source_data
-from digest.site.model import Site, Term, Year
+from digest.site.model import EditionLink, Site, Term, Year
 from digest.urls import encoded, output_file
 
 PAGE_WINDOW = 2  # page links shown either side of the current one
 LABELS = MappingProxyType(
     {"tags": "Stories tagged {}", "sources": "Stories from {}", "locations": "Stories datelined {}"}
 )
+STREAM = "stories/"  # the story stream's own pages, when the front page shows an edition
 HEADINGS = MappingProxyType({"tags": "Tags", "sources": "Sources", "locations": "Locations"})
 OPML = "sources.opml"  # the registry's feeds, for a feed reader: made when a source has a feed
 
@@ -102,8 +103,9 @@ class Output:
 
 
 def plan_site(config: SiteConfig, site: Site) -> list[PageSpec]:
-    """Every page of the site, in a stable order."""
+    """Every page of the site, in a stable order (the edition pages are render/edition_pages.py's)."""
     articles = site.articles
+    links = {edition.number: edition.link for edition in site.editions}
     plan = [
         PageSpec(
             article.url,
@@ -113,12 +115,16 @@ def plan_site(config: SiteConfig, site: Site) -> list[PageSpec]:
                 articles[index - 1] if index > 0 else None,
                 articles[index + 1] if index + 1 < len(articles) else None,
                 site.related.get(article.url, ()),
+                *((links[edition.number],) if (edition := site.edition_of.get(article.url)) else ()),
             ),
         )
         for index, article in enumerate(articles)
     ]
     per_page = config.per_page
-    plan += _listing(per_page, "", "home", config.title, config.description, articles)
+    if config.editions and config.editions.front_page == "edition":  # the front page is an edition's
+        plan += _listing(per_page, STREAM, "stories", "All stories", "", articles)
+    else:
+        plan += _listing(per_page, "", "home", config.title, config.description, articles)
     for kind, terms in (("tags", site.tags), ("sources", site.sources), ("locations", site.locations)):
         plan.append(PageSpec(f"{kind}/", _terms, (kind, terms)))
         for term in terms:
@@ -135,13 +141,18 @@ def plan_site(config: SiteConfig, site: Site) -> list[PageSpec]:
 
 
 def _article(
-    config: SiteConfig, article: Article, newer: Article | None, older: Article | None, related: Any
+    config: SiteConfig,
+    article: Article,
+    newer: Article | None,
+    older: Article | None,
+    related: Any,
+    edition: EditionLink | None = None,
 ) -> Page:
     return Page(
         "article.html",
         PageInfo(f"{article.title} — {config.title}", article.summary, "article", article.url),
         article.modified,
-        {"article": article, "newer": newer, "older": older, "related": related},
+        {"article": article, "newer": newer, "older": older, "related": related, "edition": edition},
         partial(article_data, config, article),
     )
 
@@ -159,7 +170,7 @@ def _listing(
     total = max(1, -(-len(articles) // per_page))
     for number in range(1, total + 1):
         shown = articles[(number - 1) * per_page : number * per_page]
-        url = _page_url(base, number)
+        url = page_url(base, number)
         yield PageSpec(url, _list_page, (base, kind, heading, intro, number, total, shown, about))
 
 
@@ -178,14 +189,6 @@ def _list_page(
     suffix = f" — page {number}" if number > 1 else ""
     title = f"{heading}{suffix}" + ("" if home and number == 1 else f" — {config.title}")
     description = intro if number == 1 and intro else f"{heading}{suffix}"
-    window = range(max(1, number - PAGE_WINDOW), min(total, number + PAGE_WINDOW) + 1)
-    pagination = Pagination(
-        number,
-        total,
-        _page_url(base, number - 1) if number > 1 else None,
-        _page_url(base, number + 1) if number < total else None,
-        tuple(PageLink(n, _page_url(base, n), n == number) for n in sorted({1, *window, total})),
-    )
     structured = None
     if home and number == 1:
         structured = partial(home_data, config, shown)
@@ -193,22 +196,41 @@ def _list_page(
         structured = partial(source_data, config, about)
     return Page(
         "list.html",
-        PageInfo(title, description, kind, _page_url(base, number)),
+        PageInfo(title, description, kind, page_url(base, number)),
         newest(shown),
         {
             "heading": heading if not home else config.title,
             "intro": intro,
             "articles": shown,
-            "pagination": pagination,
-            "feed_url": f"{base}feed.xml" if kind not in ("year", "month") else None,
+            "pagination": pagination(base, number, total),
+            "feed_url": _feed_url(kind, base),
             **({"source": about} if about else {}),
         },
         structured,
     )
 
 
-def _page_url(base: str, number: int) -> str:
+def _feed_url(kind: str, base: str) -> str | None:
+    """The feed a list offers: its own, none for archives, the site's for the story stream."""
+    if kind in ("year", "month"):
+        return None
+    return "feed.xml" if kind == "stories" else f"{base}feed.xml"
+
+
+def page_url(base: str, number: int) -> str:
     return base if number == 1 else f"{base}page/{number}/"
+
+
+def pagination(base: str, number: int, total: int) -> Pagination:
+    """Page `number` of `total` of a list at `base`, with links to a window of its neighbours."""
+    window = range(max(1, number - PAGE_WINDOW), min(total, number + PAGE_WINDOW) + 1)
+    return Pagination(
+        number,
+        total,
+        page_url(base, number - 1) if number > 1 else None,
+        page_url(base, number + 1) if number < total else None,
+        tuple(PageLink(n, page_url(base, n), n == number) for n in sorted({1, *window, total})),
+    )
 
 
 def _terms(config: SiteConfig, kind: str, terms: tuple[Term, ...]) -> Page:

@@ -16,7 +16,8 @@ from jinja2.parser import Parser
 from digest.config.site_config import SiteConfig
 from digest.config.themes import theme_dirs
 from digest.errors import DigestError
-from digest.render.feeds import Feed, render_feed
+from digest.render.edition_feeds import render_any_feed
+from digest.render.feeds import Feed
 from digest.render.plan import Output, Page
 from digest.urls import absolute_url, linker, root_url
 
@@ -79,7 +80,7 @@ def render_tasks(
 ) -> list[Callable[[], Output]]:
     """One task per file to render, feeds first: the slowest renders, spread over the workers."""
     return [
-        *(partial(render_feed, config, feed) for feed in feeds),
+        *(partial(render_any_feed, config, feed) for feed in feeds),
         *(partial(render_page, config, env, page) for page in pages),
     ]
 
