@@ -119,6 +119,10 @@ def _settings(check: _Checker, values: dict[str, Any]) -> dict[str, Any]:
             kwargs[key] = tuple(check.text(key, v) for v in check.list(key, values[key]))
     if "slugs" in values:
         kwargs["slugs"] = _slugs(check, values["slugs"])
+    if "email" in values:
+        from digest.config.email import email_config
+
+        kwargs["email"] = email_config(check, values["email"])
     return kwargs
 
 

@@ -55,6 +55,28 @@ class MarkdownConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class SmtpConfig:
+    """The relay `digest email --send` hands the newsletter to; the password is never in site.yml."""
+
+    host: str
+    port: int
+    security: str = "starttls"  # starttls | ssl | none
+    user: str | None = None
+    password_env: str = "DIGEST_SMTP_PASSWORD"  # the environment variable holding the password
+
+
+@dataclass(frozen=True, slots=True)
+class EmailConfig:
+    """`email:` in site.yml: the newsletter's envelope, for `digest email`."""
+
+    sender: str  # `from`
+    to: tuple[str, ...] = ()
+    reply_to: str | None = None
+    list_unsubscribe: tuple[str, ...] = ()  # mailto: and https: URLs
+    smtp: SmtpConfig | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SiteConfig:
     """Everything site.yml can say, with defaults; `root` is the folder holding site.yml."""
 
@@ -80,6 +102,7 @@ class SiteConfig:
     extra_keys: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ("_*", ".*", "*~", "#*#", "*.swp", "*.tmp")  # section pages, editors' files
     slugs: dict[str, dict[str, str]] = field(default_factory=dict)  # kind → casefolded name → chosen slug
+    email: EmailConfig | None = None
 
     @property
     def tz(self) -> ZoneInfo:
