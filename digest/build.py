@@ -17,6 +17,7 @@ from pathlib import Path
 
 from digest.config.site_config import SiteConfig
 from digest.config.themes import theme_dirs
+from digest.content.editions import read_edition_files
 from digest.content.inputs import Inputs, Listing, list_inputs
 from digest.content.read import Progress, Reading, collect, parse_files
 from digest.errors import BuildError, BuildWarning, DigestError
@@ -26,6 +27,7 @@ from digest.render.plan import Output, plan_site
 from digest.render.sitemap import render_sitemap
 from digest.render.templates import make_environment, render_tasks
 from digest.report import LeftOut, Report
+from digest.site.editions import place_editions
 from digest.site.group import publish
 from digest.site.model import Site
 from digest.workers import run_tasks
@@ -68,7 +70,8 @@ def build(config: SiteConfig, state: BuildState | None = None, options: Options 
         reading = collect(inputs.articles, parsed)
         published, left_out = publish(reading.articles, now, drafts=options.drafts, future=options.future)
         site, collisions = state.grouped(published, left_out, config.tz)
-        _check(reading.errors + collisions)
+        site, problems, editions_due = _with_editions(config, site, reading, inputs, now, options)
+        _check(reading.errors + collisions + problems)
         pages = state.pages(config, plan_site(config, site))
         clashes = path_collisions(config, site, pages, inputs.copies)
         _check(clashes + missing_images(config, site, inputs.copies))
@@ -84,8 +87,23 @@ def build(config: SiteConfig, state: BuildState | None = None, options: Options 
     finally:
         state.save()  # what parsed need not be parsed again after a fix (and a shard writer is reaped)
     report = _report(config, inputs, reading, site, written, time.perf_counter() - started, state.notes())
-    state.remember_report(destination, report, _due(site))
+    state.remember_report(destination, report, min(filter(None, (_due(site), editions_due)), default=None))
     return report
+
+
+def _with_editions(
+    config: SiteConfig, site: Site, reading: Reading, inputs: Inputs, now: datetime, options: Options
+) -> tuple[Site, list[DigestError], datetime | None]:
+    """The site with its editions, when it has them; the mistakes; when a dated edition falls due."""
+    if config.editions is None:
+        return site, [], None
+    files = read_edition_files(config, inputs.editions)
+    placed = place_editions(
+        config, site, reading.articles, files.files, now, drafts=options.drafts, future=options.future
+    )
+    warnings = (*site.warnings, *files.warnings)
+    site = replace(site, editions=placed.editions, edition_of=placed.edition_of, warnings=warnings)
+    return site, files.errors + placed.errors, placed.due
 
 
 def _report(

@@ -44,14 +44,29 @@ class Fields:
     first_line: int
 
     def line(self, key: str) -> int:
-        """The line of `key`, or of the block's start when the key is absent or came from defaults."""
-        return self.lines.get(key) or self.lines.get(key.split(".")[0], self.first_line)
+        """The line of `key` (`a.b[2]` when loaded `deep`), else of the nearest enclosing key that has one,
+        else of the block's start (the key is absent or came from defaults)."""
+        while not (found := self.lines.get(key)):
+            cut = max(key.rfind("."), key.rfind("["))
+            if cut <= 0:
+                return self.lines.get(key.split(".")[0], self.first_line)
+            key = key[:cut]
+        return found
 
 
 def load_fields(
-    text: str, path: Path, line_offset: int = 0, warnings: list[BuildWarning] | None = None
+    text: str,
+    path: Path,
+    line_offset: int = 0,
+    warnings: list[BuildWarning] | None = None,
+    *,
+    deep: bool = False,
 ) -> Fields:
-    """Parse a YAML mapping; `line_offset` is the number of file lines before `text` starts."""
+    """Parse a YAML mapping; `line_offset` is the number of file lines before `text` starts.
+
+    `deep` also keeps the lines of nested keys and list items (`editions.sections[1].title`), for
+    settings whose mistakes hide below the top level; story files do without, as they are many.
+    """
     try:
         loader = _Loader(text)
         try:
@@ -83,6 +98,8 @@ def load_fields(
                     )
                 values[key] = loader.construct_object(value_node, deep=True)
                 lines[key] = line
+                if deep:
+                    _nested_lines(key, value_node, line_offset, lines)
             return Fields(values, lines, path, line_offset + 1)
         finally:
             loader.dispose()
@@ -100,6 +117,19 @@ def load_fields(
         ) from None
     except yaml.YAMLError as exc:
         raise DigestError(path, line_offset + 1 or None, f"invalid YAML: {exc}") from None
+
+
+def _nested_lines(prefix: str, node: yaml.Node, line_offset: int, lines: dict[str, int]) -> None:
+    """The file line of every key and list item below `prefix`, named `prefix.key` and `prefix[0]`."""
+    if isinstance(node, yaml.MappingNode):
+        items = [(f"{prefix}.{key.value}", key, value) for key, value in node.value]
+    elif isinstance(node, yaml.SequenceNode):
+        items = [(f"{prefix}[{index}]", item, item) for index, item in enumerate(node.value)]
+    else:
+        return
+    for name, marked, value in items:
+        lines.setdefault(name, line_offset + marked.start_mark.line + 1)
+        _nested_lines(name, value, line_offset, lines)
 
 
 def control_character(character: str | int) -> str:

@@ -31,7 +31,7 @@ _KEYS = {f.name for f in fields(SiteConfig)} - {"root"}
 def load_config(path: Path, overrides: dict[str, Any] | None = None) -> SiteConfig:
     """Read and validate site.yml; `overrides` come from the command line and win."""
     require_config(path)
-    raw = load_fields(path.read_text(encoding="utf-8-sig"), path)
+    raw = load_fields(path.read_text(encoding="utf-8-sig"), path, deep=True)
     return parse_config(raw, path.parent.resolve(), overrides or {})
 
 
@@ -65,6 +65,9 @@ def parse_config(raw: Fields, root: Path, overrides: dict[str, Any]) -> SiteConf
             kwargs |= _settings(check, {key: values[key]})
         except DigestError as problem:
             problems.append(problem)
+            wrong.add(key)
+        except BuildError as failed:  # a nested setting reports each of its mistakes
+            problems += failed.errors
             wrong.add(key)
     config = SiteConfig(root=root, **{"title": "", "base_url": "", **kwargs})
     if not wrong & {"content_dir", "static_dir", "output_dir"}:  # else a default would be blamed
@@ -123,6 +126,10 @@ def _settings(check: _Checker, values: dict[str, Any]) -> dict[str, Any]:
         from digest.config.email import email_config
 
         kwargs["email"] = email_config(check, values["email"])
+    if "editions" in values:
+        from digest.config.editions import editions_config  # which uses this module's hints
+
+        kwargs["editions"] = editions_config(check.raw, values["editions"])
     return kwargs
 
 

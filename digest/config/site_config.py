@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,6 +19,11 @@ FRONT_MATTER_KEYS = (
     "title", "date", "source", "location", "tags", "summary", "author",
     "image", "image_alt", "slug", "draft", "updated",
 )  # fmt: skip
+EDITION_KEYS = ("edition", "section")  # front matter keys of a site with editions
+CADENCES = ("daily", "weekly", "manual")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+FRONT_PAGES = ("stories", "edition")
+EDITION_TITLE = "No. {number} — {date:%A %-d %B %Y}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +83,27 @@ class EmailConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class EditionSection:
+    """One heading of an edition, and the tags whose stories it gathers (compared by slug)."""
+
+    title: str
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EditionsConfig:
+    """How stories are gathered into dated, numbered editions (`editions:` in site.yml)."""
+
+    cadence: str = "weekly"  # daily, weekly or manual
+    week_starts: int = 0  # 0 is Monday, as date.weekday() counts
+    first: date | None = None  # a day in the period of edition No. 1 (daily and weekly)
+    title: str = EDITION_TITLE  # {number}, {date}, {start}, {end}, {site}
+    sections: tuple[EditionSection, ...] = ()
+    other_section: str = "More stories"
+    front_page: str = "stories"  # "edition": the home page shows the latest edition
+
+
+@dataclass(frozen=True, slots=True)
 class SiteConfig:
     """Everything site.yml can say, with defaults; `root` is the folder holding site.yml."""
 
@@ -103,6 +130,7 @@ class SiteConfig:
     ignore: tuple[str, ...] = ("_*", ".*", "*~", "#*#", "*.swp", "*.tmp")  # section pages, editors' files
     slugs: dict[str, dict[str, str]] = field(default_factory=dict)  # kind → casefolded name → chosen slug
     email: EmailConfig | None = None
+    editions: EditionsConfig | None = None  # None: no editions, the story stream only
 
     @property
     def tz(self) -> ZoneInfo:

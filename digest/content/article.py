@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 WORDS_PER_MINUTE = 230
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)  # where story ages count from, and an empty feed's date
@@ -72,6 +72,14 @@ class Tag(Compact):
         return f"tags/{self.slug}/"
 
 
+class EditionRef(NamedTuple):
+    """A story's `edition:`: a number or a day, with its line, for errors found once editions exist."""
+
+    number: int | None
+    day: date | None
+    line: int
+
+
 @dataclass(frozen=True, slots=True)
 class Article(Compact):
     """One story: the curator's summary of a source article, ready to render."""
@@ -94,6 +102,9 @@ class Article(Compact):
     draft: bool = False
     scheduled: bool = False
     timed: bool = False  # `date` was written with a time of day, so pages show the time as well as the day
+    edition: EditionRef | None = None  # placed in an edition by front matter, not by its date
+    section: str | None = None  # the edition section chosen in front matter, not by tags
+    section_line: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     file_fingerprint: str = ""  # the source file's hash
     fingerprint: str = field(init=False, repr=False, compare=False)  # what a page's fingerprint takes from it

@@ -13,7 +13,8 @@ from typing import Any
 
 from digest.config.lined_yaml import CONTROL, Fields, control_character, load_fields
 from digest.config.load import describe, did_you_mean
-from digest.config.site_config import FRONT_MATTER_KEYS, SiteConfig
+from digest.config.site_config import EDITION_KEYS, FRONT_MATTER_KEYS, SiteConfig
+from digest.content.article import EditionRef
 from digest.content.dates import filename_date, names_a_time, parse_date
 from digest.content.migrate import absent, apply_aliases, fill
 from digest.errors import BuildError, BuildWarning, DigestError
@@ -44,6 +45,9 @@ class FrontMatter:
     updated: datetime | None
     extra: dict[str, Any] = field(default_factory=dict)
     timed: bool = False  # `date` gives a time of day, not only the day
+    edition: EditionRef | None = None  # only when the site has editions
+    section: str | None = None
+    section_line: int | None = None
 
 
 def split(text: str, path: Path) -> tuple[str, int, str]:
@@ -180,14 +184,17 @@ class _Check:
         author = self.author(values.get("author"))
         image = (text := self.text(values, "image")) and self.url("image", "image", text)
         slug = self.text(values, "slug")
+        known = FRONT_MATTER_KEYS + EDITION_KEYS if config.editions else FRONT_MATTER_KEYS
+        edition = self.edition(values.get("edition"), tz) if config.editions else None
+        section = self.text(values, "section") if config.editions else None
         extra = {}
         for key, value in values.items():
-            if key in FRONT_MATTER_KEYS:
+            if key in known:
                 continue
             if key in config.extra_keys:
                 extra[key] = value
             else:
-                close = difflib.get_close_matches(key, FRONT_MATTER_KEYS, n=1, cutoff=0.7)
+                close = difflib.get_close_matches(key, known, n=1, cutoff=0.7)
                 if len(key) > 40 or " " in key.strip():
                     hint = (
                         " — it looks like text, not a key: indent the continuation lines of the value above"
@@ -208,8 +215,31 @@ class _Check:
             title=plain_text(title), date=date, source_name=plain_text(source_name), source_url=source_url,
             location=location, tags=tags, summary=strip_tags(summary) if summary else None, author=author,
             image=image, image_alt=plain_text(self.text(values, "image_alt") or ""), slug=slug, draft=draft,
-            updated=updated, extra=extra, timed=timed,
+            updated=updated, extra=extra, timed=timed, edition=edition, section=section,
+            section_line=self.raw.line("section") if section else None,
         )  # fmt: skip
+
+    def edition(self, value: Any, tz: tzinfo) -> EditionRef | None:
+        """`edition: 12` or `edition: 2022-09-18`: the edition a story joins, whatever its own date."""
+        if absent(value):
+            return None
+        line = self.raw.line("edition")
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            if value >= 1:
+                return EditionRef(value, None, line)
+        elif isinstance(value, str):
+            try:
+                return EditionRef(None, parse_date(value, tz).astimezone(tz).date(), line)
+            except ValueError:
+                pass
+        self.fail(
+            "edition",
+            f"`edition` must be an edition number like `12` or a day like `2022-09-18`, "
+            f"found {describe(value)}",
+        )
+        return None
 
     def source(self, value: Any) -> tuple[str | None, str | None]:
         how = "write `source: NYTIMES` or `source: {name: NYTIMES, url: https://…}`"

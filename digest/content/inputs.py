@@ -6,7 +6,7 @@ import fnmatch
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
 from typing import NamedTuple
@@ -17,6 +17,7 @@ from digest.content.walk import leads_outside, walk
 from digest.errors import BuildWarning
 
 Stat = tuple[int, int]  # a file's mtime_ns and size: a change to either means look again
+EDITIONS_FOLDER = "editions"  # under the content folder: edition files, when the site has editions
 UNREADABLE: Stat = (0, -1)  # no file has this stat: such a file is always read, and its error reported
 
 
@@ -44,6 +45,7 @@ class Inputs:
     copy_stats: dict[
         str, Stat
     ]  # each copied file's stat, by its path in the output: edited means copied again
+    editions: dict[str, Stat] = field(default_factory=dict)  # content/editions/*.md, when editions are on
 
 
 def list_inputs(config: SiteConfig, listing: Listing | None = None) -> Inputs:
@@ -51,7 +53,14 @@ def list_inputs(config: SiteConfig, listing: Listing | None = None) -> Inputs:
     articles, others = listing or content_files(config)
     skipped: list[BuildWarning] = []
     copies = static_files(config, others, skipped)
-    return Inputs(articles, copies, skipped, {copy.path: file_stat(copy.source) for copy in copies})
+    editions: dict[str, Stat] = {}
+    if config.editions:  # edition files are not stories
+        folder = f"{config.content_path}/{EDITIONS_FOLDER}/"
+        editions = {path: stat for path, stat in articles.items() if path.startswith(folder)}
+        if editions:
+            articles = {path: stat for path, stat in articles.items() if path not in editions}
+    stats = {copy.path: file_stat(copy.source) for copy in copies}
+    return Inputs(articles, copies, skipped, stats, editions)
 
 
 def file_stat(path: str | Path) -> Stat:

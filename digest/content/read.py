@@ -170,6 +170,9 @@ def read_article(
         updated=front.updated,
         draft=front.draft,
         timed=front.timed,
+        edition=front.edition,
+        section=front.section,
+        section_line=front.section_line,
         extra=front.extra,
     )
 

@@ -119,7 +119,11 @@ class BuildState:
         self, destination: Path, inputs: Inputs, now: datetime, *, trust_output: bool
     ) -> Report | None:
         """The last build's report when no input changed, no story fell due and no output was touched."""
-        stats = inputs.articles | {str(copy.source): inputs.copy_stats[copy.path] for copy in inputs.copies}
+        stats = (
+            inputs.articles
+            | inputs.editions
+            | {str(copy.source): inputs.copy_stats[copy.path] for copy in inputs.copies}
+        )
         self.inputs = fingerprints.of_inputs(self.theme, "{} {}".format(*self.publishing), stats)
         if self.clean:
             return None
