@@ -22,6 +22,7 @@ from digest.content.inputs import Inputs, Listing, list_inputs
 from digest.content.read import Progress, Reading, collect, parse_files
 from digest.errors import BuildError, BuildWarning, DigestError
 from digest.incremental.state import BuildState
+from digest.render.email import plan_emails
 from digest.render.feeds import plan_feeds
 from digest.render.plan import Output, plan_site
 from digest.render.sitemap import render_sitemap
@@ -72,7 +73,7 @@ def build(config: SiteConfig, state: BuildState | None = None, options: Options 
         site, collisions = state.grouped(published, left_out, config.tz)
         site, problems, editions_due = _with_editions(config, site, reading, inputs, now, options)
         _check(reading.errors + collisions + problems)
-        pages = state.pages(config, plan_site(config, site))
+        pages = state.pages(config, plan_site(config, site) + plan_emails(config, site))
         clashes = path_collisions(config, site, pages, inputs.copies)
         _check(clashes + missing_images(config, site, inputs.copies))
         feeds = plan_feeds(config, site)

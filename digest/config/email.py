@@ -37,9 +37,7 @@ def email_config(check: Checker, value: Any) -> EmailConfig:
         if key not in KEYS:
             raise _fail(check, f"email.{key}", f"unknown key `{key}`{did_you_mean(str(key), KEYS)}")
     if "from" not in options:
-        raise _fail(
-            check, "email", "missing `from` — add a line `from: The Brief <brief@example.org>`"
-        )
+        raise _fail(check, "email", "missing `from` — add a line `from: The Brief <brief@example.org>`")
     sender = _address(check, "email.from", options["from"])
     to = tuple(_address(check, "email.to", item) for item in _listed(options.get("to", [])))
     reply_to = options.get("reply_to")

@@ -66,6 +66,7 @@ def _email_html(config: SiteConfig, edition: Edition) -> Page:
             "edition": edition,
             "note": _note(config, edition),
             "trimmed": False,
+            "unsubscribe": _unsubscribe(config),
         },
         finish=inlined,
     )
@@ -85,6 +86,12 @@ def _email_text(config: SiteConfig, edition: Edition) -> Page:
         newest(edition.articles),
         {"edition": edition, "note": note, "sections": sections, "web": web, "links": references.urls},
     )
+
+
+def _unsubscribe(config: SiteConfig) -> str | None:
+    """The footer's unsubscribe link: a web page a reader can click, else the mailto: address."""
+    targets = config.email.list_unsubscribe if config.email else ()
+    return next((url for url in targets if url.startswith("https://")), targets[0] if targets else None)
 
 
 def _note(config: SiteConfig, edition: Edition) -> str:
@@ -126,4 +133,4 @@ def inlined(draw: Callable[[dict[str, Any]], str]) -> str:
 def inline_css(html: str) -> str:
     """Move the `<style>` rules into each element's style; `data-css-inline="ignore"` styles stay."""
     inliner = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False)
-    return _INLINED.sub("", inliner.inline(html), count=1)
+    return _INLINED.sub("", inliner.inline(html), count=1).rstrip("\n") + "\n"  # a file ends its last line
