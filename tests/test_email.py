@@ -7,21 +7,32 @@ files a build publishes, and refuse clearly what it cannot do.
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import warnings
+from datetime import date
 from email import message_from_bytes, policy
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from browser import chromium, missing
 from conftest import article, build_site, write_files
 from lxml import html as lxml_html
 from smtp_relay import PASSWORD, USER, relay
+from test_accessibility import AXE, RULESETS, RUN_AXE
 from test_config import digest
+from test_sample_site import VNU
+from test_serve import CONNECTED, _get, _probe, _serving, _wait
 
+from digest.config.load import load_config
 from digest.render.email import CLIP_BYTES
+from digest.render.plan import Page, PageInfo
+from digest.render.templates import make_environment, render_page
+from digest.site.model import Edition
 
 BASE = "https://news.example.org/brief/"
 SITE_YML = f"""\
@@ -306,3 +317,71 @@ def digest_env(env: dict[str, str], *args: str, cwd: Path):
     return subprocess.run(
         [sys.executable, "-m", "digest.cli", *args], cwd=cwd, capture_output=True, text=True, env=env
     )
+
+
+# --- the preview and the edition page -------------------------------------------------------------
+
+
+def test_the_preview_serves_the_email_with_live_reload_and_reloads_it_on_save(tmp_path):
+    _site(tmp_path)
+    with _serving(tmp_path) as (url, _process):
+        _wait(lambda: _probe(url + "editions/2/email.html"), what="the preview's email")
+        status, body = _get(url + "editions/2/email.txt")
+        assert status == 200 and body.startswith("The Weekly Brief — No. 2")
+        with chromium(tmp_path / "profile") as driver:
+            driver.get(url + "editions/2/email.html")
+            assert "Ships left the port" in driver.find_element("tag name", "body").text
+            _wait(lambda: driver.execute_script(CONNECTED), what="the live-reload connection")
+            # the preview's base_url is its own address, so the email's absolute links stay in the preview
+            assert driver.find_element("link text", "Read this edition on the web").get_attribute("href") == (
+                url + "editions/2/"
+            )
+            story = tmp_path / "content/2022/grain.md"
+            story.write_text(story.read_text().replace("the first in a month", "the first since July"))
+            body = lambda: driver.execute_script("return document.body && document.body.innerText") or ""  # noqa: E731
+            _wait(lambda: "the first since July" in body(), what="the edit in the open email")
+
+
+def test_an_edition_page_links_its_email_and_text_versions(tmp_path):
+    _site(tmp_path)
+    config = load_config(tmp_path / "site.yml")
+    edition = Edition(
+        2, date(2022, 9, 18), date(2022, 9, 12), date(2022, 9, 18), "Harvest week", "", (), False, None
+    )
+    info = PageInfo("Harvest week", "", "edition", edition.url)
+    made = render_page(config, make_environment(config), Page("base.html", info, None, {"edition": edition}))
+    tree = lxml_html.fromstring(made.content)
+    [paragraph] = tree.xpath("//p[contains(@class, 'email-version')]")
+    hrefs = paragraph.xpath(".//a/@href")  # relative, so the site works under a sub-path
+    assert hrefs == ["../../editions/2/email.html", "../../editions/2/email.txt"]
+    other = render_page(
+        config, make_environment(config), Page("base.html", PageInfo("x", "", "article", "a/"))
+    )
+    assert b"email-version" not in other.content
+
+
+def test_the_email_is_valid_html_and_accessible_in_light_and_dark(tmp_path):
+    java = shutil.which("java")
+    if not (java and VNU.is_file() and AXE.is_file()):
+        missing("java, the Nu HTML Checker and axe-core in tests/tools/node_modules")
+    _site(tmp_path)
+    build_site(tmp_path)
+    email = tmp_path / "public/editions/2/email.html"
+    checked = subprocess.run(
+        [java, "-jar", str(VNU), "--format", "json", "--also-check-css", str(email)],
+        capture_output=True,
+        text=True,
+    )
+    errors = [m for m in json.loads(checked.stderr or '{"messages": []}')["messages"] if m["type"] == "error"]
+    assert errors == []
+    with chromium(tmp_path / "profile") as driver:
+        for scheme in ("light", "dark"):
+            driver.execute_cdp_cmd(
+                "Emulation.setEmulatedMedia",
+                {"media": "", "features": [{"name": "prefers-color-scheme", "value": scheme}]},
+            )
+            driver.get(email.as_uri())
+            driver.execute_script(AXE.read_text(encoding="utf-8"))
+            result = driver.execute_async_script(RUN_AXE, RULESETS)
+            assert result.get("scheme") == scheme and result["passes"] > 10, result
+            assert result["violations"] == [], result["violations"]
