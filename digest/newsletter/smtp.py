@@ -101,7 +101,7 @@ def _password(smtp: SmtpConfig, environ: Mapping[str, str], where: Path) -> str 
             where,
             None,
             f"no SMTP password: set the environment variable {smtp.password_env} for `{smtp.user}` "
-            f"(e.g. `read -s {smtp.password_env} && export {smtp.password_env}`)",
+            f"(e.g. `read -rs {smtp.password_env} && export {smtp.password_env}`)",
         )
     return password
 
