@@ -57,7 +57,7 @@ def mail_edition(
             None,
             "no one to send to — add `to:` under `email:`, or pass --to ADDR",
         )
-    made = letter(config, BuildState.load(config.root), number, draft=draft)
+    made = letter(config, BuildState.load(config.root), number, draft=draft, where=config_path)
     message = compose(config, email, made, recipients, build_now())
     written = output or (None if deliver else Path(f"edition-{made.number}.eml"))
     if written is not None:

@@ -7,6 +7,8 @@ is never written, and the files are byte for byte those a build publishes.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from digest.build import Options, _with_editions, build_now  # the build's own editions step
 from digest.config.site_config import SiteConfig
 from digest.config.themes import theme_dirs
@@ -21,15 +23,17 @@ from digest.site.group import publish
 from digest.site.model import Edition, Site
 
 
-def letter(config: SiteConfig, state: BuildState, number: int | None, *, draft: bool) -> Letter:
-    """Edition `number` (default: the latest published) as a Letter; a draft only when `draft`."""
-    where = config.root / "site.yml"
+def letter(config: SiteConfig, state: BuildState, number: int | None, *, draft: bool, where: Path) -> Letter:
+    """Edition `number` (default: the latest published) as a Letter; a draft only when `draft`.
+
+    `where` is the site.yml the errors name.
+    """
     if config.editions is None:
         raise DigestError(
             where, None, "this site has no editions — add an `editions:` section to site.yml (see README)"
         )
     site = read_site(config, state, drafts=draft)
-    edition = _chosen(config, state, site, number, draft=draft)
+    edition = _chosen(config, state, site, number, draft=draft, where=where)
     env = make_environment(config, state.compiled_templates())
     html, text = (
         render_page(config, env, spec.page(config)).content or b""
@@ -59,9 +63,10 @@ def read_site(config: SiteConfig, state: BuildState, *, drafts: bool) -> Site:
     return site
 
 
-def _chosen(config: SiteConfig, state: BuildState, site: Site, number: int | None, *, draft: bool) -> Edition:
+def _chosen(
+    config: SiteConfig, state: BuildState, site: Site, number: int | None, *, draft: bool, where: Path
+) -> Edition:
     """The edition asked for, or a line saying which ones there are and what to do."""
-    where = config.root / "site.yml"
     editions = site.editions
     if number is None:
         if not editions:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import css_inline
 
@@ -20,10 +20,8 @@ from digest.content.article import Article, newest
 from digest.render.email_text import References, text_paragraphs
 from digest.render.feeds import absolute_links
 from digest.render.plan import Page, PageInfo, PageSpec
+from digest.site.model import Edition, Site
 from digest.urls import absolute_url
-
-if TYPE_CHECKING:
-    from digest.site.model import Edition, Site
 
 CLIP_BYTES = 102 * 1024  # Gmail shows "[Message clipped]" past this much HTML
 _INLINED = re.compile(r"<style>.*?</style>\s*", re.DOTALL)  # the rules css-inline has moved into the tags
@@ -44,6 +42,8 @@ class TextItem:
 
 @dataclass(frozen=True, slots=True)
 class TextSection:
+    """A section of the text part: its heading (None without sections) and its stories."""
+
     title: str | None
     items: tuple[TextItem, ...]
 
