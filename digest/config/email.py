@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from email.errors import HeaderParseError
 from email.headerregistry import Address, HeaderRegistry
+from types import MappingProxyType
 from typing import Any, Protocol
 
 import yaml
@@ -18,7 +19,8 @@ from digest.errors import DigestError
 
 KEYS = ("from", "to", "reply_to", "list_unsubscribe", "smtp")
 SMTP_KEYS = ("host", "port", "security", "user", "password_env")
-SECURITY_PORTS = {"starttls": 587, "ssl": 465, "none": 25}  # the usual port of each, when none is given
+# the usual port of each, when none is given
+SECURITY_PORTS = MappingProxyType({"starttls": 587, "ssl": 465, "none": 25})
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
