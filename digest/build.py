@@ -24,6 +24,7 @@ from digest.errors import BuildError, BuildWarning, DigestError
 from digest.incremental.state import BuildState
 from digest.render.edition_feeds import plan_edition_feeds
 from digest.render.edition_pages import plan_editions
+from digest.render.email import plan_emails
 from digest.render.feeds import plan_feeds
 from digest.render.opml import render_opml
 from digest.render.plan import Output, plan_site
@@ -75,7 +76,9 @@ def build(config: SiteConfig, state: BuildState | None = None, options: Options 
         site, collisions = state.grouped(published, left_out, config.tz)
         site, problems, editions_due = _with_editions(config, site, reading, inputs, now, options)
         _check(reading.errors + collisions + problems)
-        pages = state.pages(config, plan_site(config, site) + plan_editions(config, site))
+        pages = state.pages(
+            config, plan_site(config, site) + plan_editions(config, site) + plan_emails(config, site)
+        )
         clashes = path_collisions(config, site, pages, inputs.copies)
         _check(clashes + missing_images(config, site, inputs.copies))
         feeds = plan_feeds(config, site) + plan_edition_feeds(config, site)

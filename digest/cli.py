@@ -123,6 +123,7 @@ def parser() -> argparse.ArgumentParser:
     _new_command(commands)
     _import_command(commands)
     _check_command(commands)
+    _email_command(commands)
     return main
 
 
@@ -234,6 +235,45 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _email_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`digest email`: an edition as a newsletter."""
+    e = commands.add_parser(
+        "email",
+        help="write an edition as an email (.eml), or send it over SMTP",
+        description="Make an edition's email (the same email.html and email.txt a build publishes) into "
+        "a multipart/alternative message: written to FILE, or delivered through the SMTP relay in "
+        "site.yml (`email: smtp:`) with --send. The output folder is not touched.",
+        epilog="examples:\n  digest email               # the latest edition, as edition-N.eml\n"
+        "  digest email 12 --send --to me@example.org   # a test send to yourself\n"
+        "  DIGEST_SMTP_PASSWORD=… digest email --send    # to the readers in email.to",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _config_option(e)
+    _debug_option(e)
+    e.add_argument(
+        "edition",
+        nargs="?",
+        type=int,
+        metavar="EDITION",
+        help="edition number (default: the latest published)",
+    )
+    e.add_argument(
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="write the message here (default: edition-N.eml, unless --send)",
+    )
+    e.add_argument("--draft", action="store_true", help="allow a draft edition (and draft stories)")
+    e.add_argument("--send", action="store_true", help="deliver it through the SMTP relay in site.yml")
+    e.add_argument(
+        "--to",
+        action="append",
+        default=[],
+        metavar="ADDR",
+        help="send to ADDR instead of `email: to:`; may be repeated",
+    )
+
+
 def _config_option(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--config",
@@ -262,6 +302,8 @@ def main(argv: list[str] | None = None) -> int:
         return _import(args)
     if args.command == "check":
         return _check(args)
+    if args.command == "email":
+        return _email(args)
     try:
         if args.command == "serve":
             return _serve(args)
@@ -470,6 +512,46 @@ def _check(args: argparse.Namespace) -> int:
             print(finding.shown(_relative))
         print(summary(found, strict=strict, stories=outcome.stories, pages=outcome.pages))
     return 1 if failing(found, strict=strict) else 0
+
+
+def _email(args: argparse.Namespace) -> int:
+    """`digest email`: its own failure line, since it has no output to keep, only mail not sent."""
+    from digest.newsletter.command import mail_edition
+
+    try:
+        require_config(args.config)
+        with site_locked(args.config.parent.resolve(), _waiting):
+            mailed = mail_edition(
+                args.config,
+                args.edition,
+                output=args.output,
+                draft=args.draft,
+                deliver=args.send,
+                to=tuple(args.to),
+            )
+    except BuildError as failed:
+        for error in failed.errors:
+            print(_shown(error), file=sys.stderr)
+        print(f"email failed: {len(failed.errors)} error(s); nothing was sent", file=sys.stderr)
+    except DigestError as error:
+        print(_shown(error), file=sys.stderr)
+        print("email failed; nothing was sent", file=sys.stderr)
+    except OSError as error:
+        _traceback_if(args, error)
+        print(_shown(explain(error, fallback=args.output or args.config.parent)), file=sys.stderr)
+        print("email failed; nothing was sent", file=sys.stderr)
+    else:
+        if mailed.written:
+            print(
+                f"wrote edition {mailed.number}, “{mailed.title}”, to {_relative(mailed.written).as_posix()}"
+            )
+        if mailed.sent:
+            print(f"sent edition {mailed.number}, “{mailed.title}”, to {len(mailed.sent)} reader(s)")
+        for address, (code, answer) in mailed.refused.items():
+            said = answer.decode(errors="replace")
+            print(f"the relay refused {address}: {code} {said} — check the address", file=sys.stderr)
+        return 1 if mailed.refused else 0
+    return 1
 
 
 def _serve(args: argparse.Namespace) -> int:

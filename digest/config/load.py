@@ -126,6 +126,10 @@ def _settings(check: _Checker, values: dict[str, Any]) -> dict[str, Any]:
         from digest.config.sources import parse_sources  # it uses this module's checks
 
         kwargs["sources"] = parse_sources(values["sources"], check.raw)
+    if "email" in values:
+        from digest.config.email import email_config
+
+        kwargs["email"] = email_config(check, values["email"])
     if "editions" in values:
         from digest.config.editions import editions_config  # which uses this module's hints
 

@@ -78,6 +78,28 @@ class SourceEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class SmtpConfig:
+    """The relay `digest email --send` hands the newsletter to; the password is never in site.yml."""
+
+    host: str
+    port: int
+    security: str = "starttls"  # starttls | ssl | none
+    user: str | None = None
+    password_env: str = "DIGEST_SMTP_PASSWORD"  # the environment variable holding the password
+
+
+@dataclass(frozen=True, slots=True)
+class EmailConfig:
+    """`email:` in site.yml: the newsletter's envelope, for `digest email`."""
+
+    sender: str  # `from`
+    to: tuple[str, ...] = ()
+    reply_to: str | None = None
+    list_unsubscribe: tuple[str, ...] = ()  # mailto: and https: URLs
+    smtp: SmtpConfig | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class EditionSection:
     """One heading of an edition, and the tags whose stories it gathers (compared by slug)."""
 
@@ -125,6 +147,7 @@ class SiteConfig:
     ignore: tuple[str, ...] = ("_*", ".*", "*~", "#*#", "*.swp", "*.tmp")  # section pages, editors' files
     slugs: dict[str, dict[str, str]] = field(default_factory=dict)  # kind → casefolded name → chosen slug
     sources: tuple[SourceEntry, ...] = ()
+    email: EmailConfig | None = None
     editions: EditionsConfig | None = None  # None: no editions, the story stream only
     # casefolded key, name or alias → its entry: made from `sources` (a Mapping: read only; a dict: picklable)
     source_index: Mapping[str, SourceEntry] = field(init=False, repr=False, compare=False)

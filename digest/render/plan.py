@@ -71,6 +71,9 @@ class Page:
     lastmod: datetime | None = None
     context: dict[str, Any] = field(default_factory=dict)
     structured_data: Callable[[], Any] | None = None  # JSON-LD, made only if the page is rendered
+    # when one render is not the whole job (an email: CSS inlined, re-rendered shorter if too long),
+    # `finish(draw)` makes the text, calling `draw(extra_context)` to render the template
+    finish: Callable[[Callable[[dict[str, Any]], str]], str] | None = None
     path: str = field(init=False)
     sitemap_entry: str = field(init=False, repr=False)
 

@@ -10,6 +10,7 @@ from digest.render.plan import Output, Page
 from digest.urls import absolute_url
 
 NOT_LISTED = ("404.html",)
+UNLISTED_KINDS = ("email",)  # an edition's email is for the inbox; its web page is the edition
 REPLACEABLE = frozenset({"robots.txt"})  # generated files a site's own static file may replace
 
 
@@ -26,7 +27,7 @@ def render_sitemap(config: SiteConfig, pages: list[Page], copies: list[Copy]) ->
     lines += [
         f"  <url><loc>{root}{page.sitemap_entry}"
         for page in sorted(pages, key=lambda p: p.path)
-        if page.path not in NOT_LISTED
+        if page.path not in NOT_LISTED and page.info.kind not in UNLISTED_KINDS
     ]
     lines.append("</urlset>\n")
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {absolute_url(config.base_url, 'sitemap.xml')}\n"

@@ -92,14 +92,18 @@ def render_page(config: SiteConfig, env: jinja2.Environment, page: Page) -> Outp
         url: Callable[[str], str] = lambda target: root_url(config.base_url, target)  # noqa: E731
     else:
         url = linker(page.info.url)
-    try:
-        html = env.get_template(template).render(
+
+    def draw(extra: dict[str, Any]) -> str:
+        return env.get_template(template).render(
             page=page.info,
             url=url,
             absolute_url=lambda target: absolute_url(config.base_url, target),
             structured_data=page.structured_data() if page.structured_data else None,
-            **page.context,
+            **(page.context | extra if extra else page.context),
         )
+
+    try:
+        html = page.finish(draw) if page.finish else draw({})
     except jinja2.TemplateSyntaxError as exc:
         raise DigestError(
             Path(exc.filename or template), exc.lineno, f"template syntax error: {exc.message}"
