@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from itertools import chain
 from pathlib import Path
+from typing import NamedTuple
 
 from digest.config.site_config import SiteConfig
 from digest.config.themes import theme_dirs
@@ -68,14 +69,8 @@ def build(config: SiteConfig, state: BuildState | None = None, options: Options 
     if report := state.last_report(destination, inputs, now, trust_output=options.trust_output):
         return replace(report, seconds=time.perf_counter() - started)
     try:
-        known, todo = state.known_articles(inputs.articles)
-        parsed = known | parse_files(config, todo, options.progress)
-        state.remember_articles(inputs.articles, parsed)
-        reading = collect(inputs.articles, parsed)
-        published, left_out = publish(reading.articles, now, drafts=options.drafts, future=options.future)
-        site, collisions = state.grouped(published, left_out, config.tz)
-        site, problems, editions_due = _with_editions(config, site, reading, inputs, now, options)
-        _check(reading.errors + collisions + problems)
+        reading, site, errors, editions_due = read_site(config, state, inputs, now, options)
+        _check(errors)
         pages = state.pages(
             config, plan_site(config, site) + plan_editions(config, site) + plan_emails(config, site)
         )
@@ -96,6 +91,29 @@ def build(config: SiteConfig, state: BuildState | None = None, options: Options 
     report = _report(config, inputs, reading, site, written, time.perf_counter() - started, state.notes())
     state.remember_report(destination, report, min(filter(None, (_due(site), editions_due)), default=None))
     return report
+
+
+class SiteRead(NamedTuple):
+    """The first half of a build: the stories as read, the site they make, every content mistake."""
+
+    reading: Reading
+    site: Site
+    errors: list[DigestError]
+    editions_due: datetime | None  # when a dated edition file falls due
+
+
+def read_site(
+    config: SiteConfig, state: BuildState, inputs: Inputs, now: datetime, options: Options
+) -> SiteRead:
+    """inputs → read → group → editions: the site a build renders (also what `digest email` mails)."""
+    known, todo = state.known_articles(inputs.articles)
+    parsed = known | parse_files(config, todo, options.progress)
+    state.remember_articles(inputs.articles, parsed)
+    reading = collect(inputs.articles, parsed)
+    published, left_out = publish(reading.articles, now, drafts=options.drafts, future=options.future)
+    site, collisions = state.grouped(published, left_out, config.tz)
+    site, problems, due = _with_editions(config, site, reading, inputs, now, options)
+    return SiteRead(reading, site, reading.errors + collisions + problems, due)
 
 
 def _with_editions(

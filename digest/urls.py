@@ -6,12 +6,13 @@ import hashlib
 import re
 from collections.abc import Callable
 from datetime import datetime
+from types import MappingProxyType
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from slugify import slugify as _slugify
 
 _SAFE = "/#?=&.-_~%"  # characters left as they are when a path is percent-encoded
-_DEFAULT_PORTS = {"http": 80, "https": 443}  # read only
+_DEFAULT_PORTS = MappingProxyType({"http": 80, "https": 443})
 
 
 def slugify(text: str) -> str:

@@ -9,17 +9,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from digest.build import Options, _with_editions, build_now  # the build's own editions step
+from digest.build import Options, build_now, read_site  # the build's own first half, as a build does it
 from digest.config.site_config import SiteConfig
 from digest.config.themes import theme_dirs
 from digest.content.inputs import list_inputs
-from digest.content.read import collect, parse_files
 from digest.errors import BuildError, DigestError
 from digest.incremental.state import BuildState
 from digest.newsletter.message import Letter
 from digest.render.email import plan_emails
 from digest.render.templates import make_environment, render_page
-from digest.site.group import publish
 from digest.site.model import Edition, Site
 
 
@@ -32,7 +30,7 @@ def letter(config: SiteConfig, state: BuildState, number: int | None, *, draft: 
         raise DigestError(
             where, None, "this site has no editions — add an `editions:` section to site.yml (see README)"
         )
-    site = read_site(config, state, drafts=draft)
+    site = published_site(config, state, drafts=draft)
     edition = _chosen(config, state, site, number, draft=draft, where=where)
     env = make_environment(config, state.compiled_templates())
     html, text = (
@@ -43,24 +41,17 @@ def letter(config: SiteConfig, state: BuildState, number: int | None, *, draft: 
     return Letter(edition.number, edition.title, html.decode("utf-8"), text.decode("utf-8"))
 
 
-def read_site(config: SiteConfig, state: BuildState, *, drafts: bool) -> Site:
+def published_site(config: SiteConfig, state: BuildState, *, drafts: bool) -> Site:
     """The published site, as a build groups it; raises BuildError with every content mistake."""
     inputs = list_inputs(config)
     state.begin(config, theme_dirs(config), drafts=drafts, future=False)
     try:
-        known, todo = state.known_articles(inputs.articles)
-        parsed = known | parse_files(config, todo)
-        state.remember_articles(inputs.articles, parsed)
-        reading = collect(inputs.articles, parsed)
-        now = build_now()
-        published, left_out = publish(reading.articles, now, drafts=drafts)
-        site, collisions = state.grouped(published, left_out, config.tz)
-        site, problems, _due = _with_editions(config, site, reading, inputs, now, Options(drafts=drafts))
-        if reading.errors or collisions or problems:
-            raise BuildError(reading.errors + collisions + problems)
+        read = read_site(config, state, inputs, build_now(), Options(drafts=drafts))
+        if read.errors:
+            raise BuildError(read.errors)
     finally:
         state.save()
-    return site
+    return read.site
 
 
 def _chosen(
@@ -77,7 +68,7 @@ def _chosen(
     found = [edition for edition in editions if edition.number == number]
     if found:
         return found[0]
-    if not draft and any(e.number == number for e in read_site(config, state, drafts=True).editions):
+    if not draft and any(e.number == number for e in published_site(config, state, drafts=True).editions):
         raise DigestError(
             where, None, f"edition {number} is a draft — pass --draft to mail it anyway (e.g. to test it)"
         )
