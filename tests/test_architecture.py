@@ -22,7 +22,7 @@ LAYERS = [
     {"digest.curator"},
     {"digest.newsletter"},
     {"digest.preview"},
-    {"digest.cli"},
+    {"digest.cli", "digest.commands"},
 ]  # fmt: skip
 
 
