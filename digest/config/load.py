@@ -119,7 +119,16 @@ def _settings(check: _Checker, values: dict[str, Any]) -> dict[str, Any]:
             kwargs[key] = tuple(check.text(key, v) for v in check.list(key, values[key]))
     if "slugs" in values:
         kwargs["slugs"] = _slugs(check, values["slugs"])
+    if "search" in values:
+        kwargs["search"] = _search(check, values["search"])
     return kwargs
+
+
+def _search(check: _Checker, value: Any) -> bool:
+    """`search: false` builds no index, search page or search box; YAML's `no` and `off` are false too."""
+    if not isinstance(value, bool):
+        raise check.fail("search", f"expected `true` or `false`, found {describe(value)}")
+    return value
 
 
 def did_you_mean(word: str, choices: set[str] | tuple[str, ...]) -> str:

@@ -80,6 +80,7 @@ class SiteConfig:
     extra_keys: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ("_*", ".*", "*~", "#*#", "*.swp", "*.tmp")  # section pages, editors' files
     slugs: dict[str, dict[str, str]] = field(default_factory=dict)  # kind → casefolded name → chosen slug
+    search: bool = True  # a Pagefind index, the search page and the search box
 
     @property
     def tz(self) -> ZoneInfo:

@@ -128,6 +128,8 @@ def plan_site(config: SiteConfig, site: Site) -> list[PageSpec]:
         for month in year.months:
             plan += _listing(per_page, month.url, "month", f"Stories from {month.name}", "", month.articles)
     plan.append(PageSpec("404.html", _not_found, ()))
+    if config.search:
+        plan.append(PageSpec("search/", _search, ()))
     return plan
 
 
@@ -210,6 +212,11 @@ def _archives(config: SiteConfig, years: tuple[Year, ...]) -> Page:
     )
     lastmod = newest([a for year in years for month in year.months for a in month.articles])
     return Page("archives.html", info, lastmod, {"heading": "Archive", "years": years})
+
+
+def _search(config: SiteConfig) -> Page:
+    info = PageInfo(f"Search — {config.title}", f"Search every story in {config.title}", "search", "search/")
+    return Page("search.html", info)
 
 
 def _not_found(config: SiteConfig) -> Page:

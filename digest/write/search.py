@@ -1,0 +1,163 @@
+"""The search index: Pagefind run over the site as this build leaves it, so the index goes out with it.
+
+Pagefind reads a folder of HTML. The site as it will be (pages staged by this build, the others
+kept in the output folder) exists in no one folder until the switch, so the pages that ask to be
+indexed (`data-pagefind-body`) are hard-linked into a scratch folder inside the staging folder, and
+Pagefind's files come back as outputs: they are staged, recorded and switched in with the pages,
+all or nothing. A killed build leaves the scratch folder inside the staging folder, which the next
+start removes with it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from functools import partial
+from pathlib import Path
+
+from digest.config.site_config import SiteConfig
+from digest.errors import DigestError
+from digest.render.plan import Output, Page
+from digest.workers import die_with_parent
+from digest.write.output import Staging, safe_join
+from digest.write.record import read_record
+from digest.write.search_order import in_order
+
+FOLDER = "pagefind"  # where the index is published, beside the pages
+INDEXED = b"data-pagefind-body"  # the attribute that asks for a page to be indexed
+SCRATCH = ".digest-search"  # inside the staging folder: removed before anything is switched in
+# Pagefind's own search interfaces: the theme brings its own, so these would only be dead weight
+UNUSED = frozenset(
+    {
+        "pagefind-ui.js",
+        "pagefind-ui.css",
+        "pagefind-modular-ui.js",
+        "pagefind-modular-ui.css",
+        "pagefind-component-ui.js",
+        "pagefind-component-ui.css",
+        "pagefind-highlight.js",
+    }
+)
+
+
+def search_index(
+    config: SiteConfig, pages: list[Page], rendered: list[Output], staging: Staging
+) -> list[Output]:
+    """The Pagefind index of the `pages` that carry `data-pagefind-body`, as files under pagefind/.
+
+    Each page is read where this build leaves it: staged (`rendered` says which), or kept in place.
+    """
+    if not config.search:
+        return []
+    paths = [page.path for page in pages]
+    if kept := _kept_index(paths, [out.path for out in rendered if out.staged], staging):
+        return kept
+    scratch = staging.folder / SCRATCH
+    try:
+        if not _link_pages(paths, staging, scratch / "site"):
+            return []  # nothing to search: no index, and the search page says so
+        _run_pagefind(config.root / "site.yml", scratch)
+        return _outputs(scratch / "index")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _kept_index(paths: list[str], staged: list[str], staging: Staging) -> list[Output]:
+    """The last build's index, as it is in place, when no page it indexed or would index changed.
+
+    Pagefind writes its filter files in no fixed order, so indexing the same pages again would
+    still replace files: a build that changes other pages (a list page, a feed) keeps the index.
+    """
+    ours = read_record(staging.destination) or frozenset()
+    index = [path for path in ours if path.startswith(f"{FOLDER}/")]
+    if not index or not all(safe_join(staging.destination, path, ours=True).is_file() for path in index):
+        return []
+    removed = [path for path in ours - set(paths) if path.endswith(".html")]
+    if any(_asks_to_be_indexed(safe_join(staging.folder, path, ours=True)) for path in staged):
+        return []
+    # a page indexed before, and now changed or gone
+    if any(_asks_to_be_indexed(safe_join(staging.destination, path)) for path in [*staged, *removed]):
+        return []
+    return [Output(path, None) for path in sorted(index)]
+
+
+def _asks_to_be_indexed(page: Path) -> bool:
+    """Whether the page at `page` carries `data-pagefind-body`; False when there is no such file."""
+    try:
+        with page.open("rb") as file:
+            return INDEXED in file.read()
+    except FileNotFoundError:
+        return False
+
+
+def _link_pages(pages: list[str], staging: Staging, site: Path) -> int:
+    """Hard-link each page that asks to be indexed into `site`; how many did."""
+    found = 0
+    for path in pages:
+        if not path.endswith(".html"):
+            continue
+        staged = safe_join(staging.folder, path, ours=True)
+        source = staged if staged.is_file() else safe_join(staging.destination, path, ours=True)
+        if not _asks_to_be_indexed(source):
+            continue
+        target = site / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:  # another filesystem, or links refused: a copy reads the same
+            shutil.copyfile(source, target)
+        found += 1
+    return found
+
+
+def _run_pagefind(site_file: Path, scratch: Path) -> None:
+    """Index `scratch/site` into `scratch/index`, or explain why not in terms the user can act on."""
+    program = _program(site_file)
+    command = [str(program), "--site", "site", "--output-path", "index", "--silent"]
+    try:
+        done = subprocess.run(
+            command,
+            cwd=scratch,  # so a pagefind.yml of the user's own does not change the index
+            capture_output=True,
+            text=True,
+            check=False,
+            preexec_fn=partial(die_with_parent, os.getpid()),  # a killed build leaves no indexer running
+        )
+    except OSError as error:
+        reason = f"{program} could not be started ({error.strerror})"
+        raise DigestError(site_file, None, _failed(reason)) from None
+    if done.returncode != 0:
+        said = (done.stderr or done.stdout).strip().splitlines()
+        reason = said[-1] if said else f"it stopped with exit status {done.returncode}"
+        raise DigestError(site_file, None, _failed(f"Pagefind could not index the site: {reason}"))
+
+
+def _program(site_file: Path) -> Path:
+    """The Pagefind program: PAGEFIND_BINARY_PATH if set, else the one the pagefind-bin wheel brings."""
+    from pagefind.service import get_executable  # here: only a build that indexes needs it
+
+    program = get_executable()
+    if program is None or not program.is_file():
+        where = f"there is no {program}" if program else "the pagefind-bin package is not installed"
+        raise DigestError(
+            site_file,
+            None,
+            _failed(f"search needs the Pagefind program, but {where} — run `pip install 'pagefind[bin]'`"),
+        )
+    return program
+
+
+def _failed(reason: str) -> str:
+    return f"{reason} (or set `search: false` to build the site without search)"
+
+
+def _outputs(index: Path) -> list[Output]:
+    """Pagefind's files as outputs under pagefind/, in a fixed order, Pagefind's own interfaces left out."""
+    files = {}
+    for folder, _, names in os.walk(index):
+        for name in names:
+            relative = Path(folder, name).relative_to(index).as_posix()
+            if relative not in UNUSED:
+                files[relative] = Path(folder, name).read_bytes()
+    return [Output(f"{FOLDER}/{path}", data) for path, data in sorted(in_order(files).items())]
