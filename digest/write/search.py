@@ -1,25 +1,25 @@
 """The search index: Pagefind run over the site as this build leaves it, so the index goes out with it.
 
-Pagefind reads a folder of HTML. The site as it will be (pages staged by this build, the others
-kept in the output folder) exists in no one folder until the switch, so the pages that ask to be
-indexed (`data-pagefind-body`) are hard-linked into a scratch folder inside the staging folder, and
-Pagefind's files come back as outputs: they are staged, recorded and switched in with the pages,
-all or nothing. A killed build leaves the scratch folder inside the staging folder, which the next
-start removes with it.
+The site as it will be (pages staged by this build, the others kept in the output folder) exists
+in no one folder until the switch, so the pages that ask to be indexed (`data-pagefind-body`) are
+read from where each is and given to Pagefind in the site's order (see indexer.py). Pagefind writes
+the index into a scratch folder inside the staging folder, and its files come back as outputs:
+staged, recorded and switched in with the pages, all or nothing. A killed build leaves the scratch
+folder inside the staging folder, which the next start removes with it.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-from functools import partial
+from collections.abc import Iterator
 from pathlib import Path
 
 from digest.config.site_config import SiteConfig
 from digest.errors import DigestError
 from digest.render.plan import Output, Page
-from digest.workers import die_with_parent
+from digest.urls import encoded
+from digest.write.indexer import Indexed, IndexerError, write_index
 from digest.write.output import Staging, safe_join
 from digest.write.record import read_record
 from digest.write.search_order import in_order
@@ -53,12 +53,17 @@ def search_index(
     paths = [page.path for page in pages]
     if kept := _kept_index(paths, [out.path for out in rendered if out.staged], staging):
         return kept
+    indexed = _indexed(pages, staging)
+    if not indexed:
+        return []  # nothing to search: no index, and the search page says so
+    site_file = config.root / "site.yml"
     scratch = staging.folder / SCRATCH
     try:
-        if not _link_pages(paths, staging, scratch / "site"):
-            return []  # nothing to search: no index, and the search page says so
-        _run_pagefind(config.root / "site.yml", scratch)
+        scratch.mkdir()
+        write_index(_program(site_file), _read_pages(indexed), scratch / "index")
         return _outputs(scratch / "index")
+    except IndexerError as error:
+        raise DigestError(site_file, None, _failed(f"Pagefind could not index the site: {error}")) from None
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -91,46 +96,23 @@ def _asks_to_be_indexed(page: Path) -> bool:
         return False
 
 
-def _link_pages(pages: list[str], staging: Staging, site: Path) -> int:
-    """Hard-link each page that asks to be indexed into `site`; how many did."""
-    found = 0
-    for path in pages:
-        if not path.endswith(".html"):
+def _indexed(pages: list[Page], staging: Staging) -> list[tuple[str, Path]]:
+    """Each page asking to be indexed, in the site's order: its URL for Pagefind, and where it is now."""
+    found = []
+    for page in pages:
+        if not page.path.endswith(".html"):
             continue
-        staged = safe_join(staging.folder, path, ours=True)
-        source = staged if staged.is_file() else safe_join(staging.destination, path, ours=True)
-        if not _asks_to_be_indexed(source):
-            continue
-        target = site / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(source, target)
-        except OSError:  # another filesystem, or links refused: a copy reads the same
-            shutil.copyfile(source, target)
-        found += 1
+        staged = safe_join(staging.folder, page.path, ours=True)
+        source = staged if staged.is_file() else safe_join(staging.destination, page.path, ours=True)
+        if _asks_to_be_indexed(source):
+            found.append(("/" + encoded(page.info.url), source))
     return found
 
 
-def _run_pagefind(site_file: Path, scratch: Path) -> None:
-    """Index `scratch/site` into `scratch/index`, or explain why not in terms the user can act on."""
-    program = _program(site_file)
-    command = [str(program), "--site", "site", "--output-path", "index", "--silent"]
-    try:
-        done = subprocess.run(
-            command,
-            cwd=scratch,  # so a pagefind.yml of the user's own does not change the index
-            capture_output=True,
-            text=True,
-            check=False,
-            preexec_fn=partial(die_with_parent, os.getpid()),  # a killed build leaves no indexer running
-        )
-    except OSError as error:
-        reason = f"{program} could not be started ({error.strerror})"
-        raise DigestError(site_file, None, _failed(reason)) from None
-    if done.returncode != 0:
-        said = (done.stderr or done.stdout).strip().splitlines()
-        reason = said[-1] if said else f"it stopped with exit status {done.returncode}"
-        raise DigestError(site_file, None, _failed(f"Pagefind could not index the site: {reason}"))
+def _read_pages(indexed: list[tuple[str, Path]]) -> Iterator[Indexed]:
+    """The pages' HTML, read one at a time as Pagefind takes them."""
+    for url, source in indexed:
+        yield Indexed(url, source.read_bytes().decode("utf-8", errors="replace"))
 
 
 def _program(site_file: Path) -> Path:
