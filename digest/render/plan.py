@@ -129,7 +129,7 @@ def plan_site(config: SiteConfig, site: Site) -> list[PageSpec]:
             plan += _listing(per_page, month.url, "month", f"Stories from {month.name}", "", month.articles)
     plan.append(PageSpec("404.html", _not_found, ()))
     if config.search:
-        plan.append(PageSpec("search/", _search, ()))
+        plan.append(PageSpec("search/", _search, (newest(articles),)))
     return plan
 
 
@@ -214,9 +214,10 @@ def _archives(config: SiteConfig, years: tuple[Year, ...]) -> Page:
     return Page("archives.html", info, lastmod, {"heading": "Archive", "years": years})
 
 
-def _search(config: SiteConfig) -> Page:
+def _search(config: SiteConfig, lastmod: datetime | None) -> Page:
+    """The search page changes when what it searches does: its last change is the newest story's."""
     info = PageInfo(f"Search — {config.title}", f"Search every story in {config.title}", "search", "search/")
-    return Page("search.html", info)
+    return Page("search.html", info, lastmod)
 
 
 def _not_found(config: SiteConfig) -> Page:
