@@ -1,11 +1,12 @@
-"""Pagefind run as a service: pages are given one by one, in the site's order, and the index is written.
+"""Pagefind run as a service: pages are given one by one, in the site's order, and the index comes back.
 
 Pagefind numbers pages in the order it meets them. Pointed at a folder, it meets them in the order
 the filesystem lists them, which differs from one filesystem to the next, so the same site would
 get another index on another disk. Through its service (the protocol Pagefind's own Python and
 Node wrappers speak: base64 JSON messages ending in commas, answered in order) the order is ours.
 The wrapper's client waits 0.1 s between answers; this one streams the pages from a thread and
-reads the answers as they come.
+reads the answers as they come. The index comes back in the last answer rather than on disk: the
+service answers a request to write files before its writes are finished.
 """
 
 from __future__ import annotations
@@ -34,12 +35,15 @@ class IndexerError(Exception):
     """Pagefind could not be started, or refused what it was given: the reason, in its words."""
 
 
-def write_index(program: Path, pages: Iterable[Indexed], output: Path) -> None:
-    """Index `pages` in their order with the Pagefind at `program`, writing the index into `output`."""
+def index_files(program: Path, pages: Iterable[Indexed], scratch: Path) -> dict[str, bytes]:
+    """Index `pages` in their order with the Pagefind at `program`: its files, by path in the bundle.
+
+    Pagefind runs in the empty folder `scratch`, so a pagefind.yml of the user's does not change it.
+    """
     try:
         service = subprocess.Popen(
             [str(program), "--service"],
-            cwd=output.parent,  # so a pagefind.yml of the user's own does not change the index
+            cwd=scratch,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -53,12 +57,13 @@ def write_index(program: Path, pages: Iterable[Indexed], output: Path) -> None:
         answers = _answers(service.stdout)
         _send(service.stdin, 0, {"type": "NewIndex", "config": None})
         index = _expect(answers, "NewIndex")["index_id"]
-        requests = _requests(index, pages, output)
+        requests = _requests(index, pages)
         writer = threading.Thread(target=_send_all, args=(service.stdin, requests, failed), daemon=True)
         writer.start()
-        while _expect(answers, "IndexedFile", "WriteFiles")["type"] != "WriteFiles":
+        while (answer := _expect(answers, "IndexedFile", "GetFiles"))["type"] != "GetFiles":
             pass
         writer.join()
+        return {file["path"]: base64.b64decode(file["content"]) for file in answer["files"]}
     except IndexerError as error:
         if failed:  # a page could not be read: that, not Pagefind's end, is the reason
             raise failed[0] from None
@@ -70,10 +75,10 @@ def write_index(program: Path, pages: Iterable[Indexed], output: Path) -> None:
         service.wait()
 
 
-def _requests(index: int, pages: Iterable[Indexed], output: Path) -> Iterator[dict[str, Any]]:
+def _requests(index: int, pages: Iterable[Indexed]) -> Iterator[dict[str, Any]]:
     for page in pages:
         yield {"type": "AddFile", "index_id": index, "url": page.url, "file_contents": page.html}
-    yield {"type": "WriteFiles", "index_id": index, "output_path": str(output)}
+    yield {"type": "GetFiles", "index_id": index}
 
 
 def _send(stream: IO[bytes], number: int, payload: dict[str, Any]) -> None:
@@ -95,13 +100,16 @@ def _send_all(stream: IO[bytes], requests: Iterator[dict[str, Any]], failed: lis
 
 
 def _answers(stream: IO[bytes]) -> Iterator[dict[str, Any]]:
-    """The service's answers, as they come; ends when it stops."""
-    buffer = b""
-    while chunk := stream.read1(1 << 16):  # type: ignore[attr-defined]
-        buffer += chunk
-        *complete, buffer = buffer.split(b",")
-        for message in complete:
+    """The service's answers, as they come; ends when it stops. The last one holds the whole index."""
+    pending: list[bytes] = []  # the start of an answer still coming, in pieces (joined once: no copies)
+    while chunk := stream.read1(1 << 20):  # type: ignore[attr-defined]
+        if b"," not in chunk:
+            pending.append(chunk)
+            continue
+        first, *complete, rest = chunk.split(b",")
+        for message in (b"".join([*pending, first]), *complete):
             yield json.loads(base64.b64decode(message))["payload"]
+        pending = [rest]
 
 
 def _expect(answers: Iterator[dict[str, Any]], *kinds: str) -> dict[str, Any]:

@@ -2,15 +2,14 @@
 
 The site as it will be (pages staged by this build, the others kept in the output folder) exists
 in no one folder until the switch, so the pages that ask to be indexed (`data-pagefind-body`) are
-read from where each is and given to Pagefind in the site's order (see indexer.py). Pagefind writes
-the index into a scratch folder inside the staging folder, and its files come back as outputs:
-staged, recorded and switched in with the pages, all or nothing. A killed build leaves the scratch
-folder inside the staging folder, which the next start removes with it.
+read from where each is and given to Pagefind in the site's order (see indexer.py). The index comes
+back in memory, and its files go out as outputs: staged, recorded and switched in with the pages,
+all or nothing. Pagefind runs in an empty scratch folder inside the staging folder, which a killed
+build leaves for the next start to remove with the staging folder.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,14 +18,14 @@ from digest.config.site_config import SiteConfig
 from digest.errors import DigestError
 from digest.render.plan import Output, Page
 from digest.urls import encoded
-from digest.write.indexer import Indexed, IndexerError, write_index
+from digest.write.indexer import Indexed, IndexerError, index_files
 from digest.write.output import Staging, safe_join
 from digest.write.record import read_record
 from digest.write.search_order import in_order
 
 FOLDER = "pagefind"  # where the index is published, beside the pages
 INDEXED = b"data-pagefind-body"  # the attribute that asks for a page to be indexed
-SCRATCH = ".digest-search"  # inside the staging folder: removed before anything is switched in
+SCRATCH = ".digest-search"  # Pagefind's working folder, inside the staging folder: removed before the switch
 # Pagefind's own search interfaces: the theme brings its own, so these would only be dead weight
 UNUSED = frozenset(
     {
@@ -60,12 +59,12 @@ def search_index(
     scratch = staging.folder / SCRATCH
     try:
         scratch.mkdir()
-        write_index(_program(site_file), _read_pages(indexed), scratch / "index")
-        return _outputs(scratch / "index")
+        files = index_files(_program(site_file), _read_pages(indexed), scratch)
     except IndexerError as error:
         raise DigestError(site_file, None, _failed(f"Pagefind could not index the site: {error}")) from None
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    return _outputs(files)
 
 
 def _kept_index(paths: list[str], staged: list[str], staging: Staging) -> list[Output]:
@@ -134,12 +133,7 @@ def _failed(reason: str) -> str:
     return f"{reason} (or set `search: false` to build the site without search)"
 
 
-def _outputs(index: Path) -> list[Output]:
+def _outputs(files: dict[str, bytes]) -> list[Output]:
     """Pagefind's files as outputs under pagefind/, in a fixed order, Pagefind's own interfaces left out."""
-    files = {}
-    for folder, _, names in os.walk(index):
-        for name in names:
-            relative = Path(folder, name).relative_to(index).as_posix()
-            if relative not in UNUSED:
-                files[relative] = Path(folder, name).read_bytes()
-    return [Output(f"{FOLDER}/{path}", data) for path, data in sorted(in_order(files).items())]
+    wanted = {path: data for path, data in files.items() if path not in UNUSED}
+    return [Output(f"{FOLDER}/{path}", data) for path, data in sorted(in_order(wanted).items())]
