@@ -294,7 +294,7 @@ def test_pagefind_failing_fails_the_build_and_leaves_the_last_site(tmp_path):
     failed = _run(root, "-m", "digest.cli", "build", env={"PAGEFIND_BINARY_PATH": str(program)})
     assert failed.returncode == 1
     assert failed.stderr.startswith(
-        "site.yml: Pagefind could not index the site: it stopped before it finished: Error: the disk said no "
+        "site.yml: Pagefind could not index the site: Error: the disk said no "
         "(or set `search: false` to build the site without search)"
     )
     assert _files(output) == before

@@ -2,30 +2,36 @@
 
 The site as it will be (pages staged by this build, the others kept in the output folder) exists
 in no one folder until the switch, so the pages that ask to be indexed (`data-pagefind-body`) are
-read from where each is and given to Pagefind in the site's order (see indexer.py). The index comes
-back in memory, and its files go out as outputs: staged, recorded and switched in with the pages,
-all or nothing. Pagefind runs in an empty scratch folder inside the staging folder, which a killed
-build leaves for the next start to remove with the staging folder.
+linked into a scratch folder beside the output folder, where Pagefind reads them. Its files come
+back as outputs: staged, recorded and switched in with the pages, all or nothing. A killed build
+leaves the scratch folder, named like a staging folder, for the next start to remove.
+
+Pagefind numbers pages in the order the filesystem lists them, so two builds on one disk give the
+same index, byte for byte (see search_order.py for the rest); on another kind of filesystem the
+index files may differ, and search the same. (Its service takes pages in a given order, but one at
+a time: at 10,000 stories more than ten times slower.)
 """
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Iterator
+import subprocess
+import tempfile
+from functools import partial
 from pathlib import Path
 
 from digest.config.site_config import SiteConfig
 from digest.errors import DigestError
 from digest.render.plan import Output, Page
-from digest.urls import encoded
-from digest.write.indexer import Indexed, IndexerError, index_files
+from digest.workers import die_with_parent
 from digest.write.output import Staging, safe_join
 from digest.write.record import read_record
 from digest.write.search_order import in_order
 
 FOLDER = "pagefind"  # where the index is published, beside the pages
 INDEXED = b"data-pagefind-body"  # the attribute that asks for a page to be indexed
-SCRATCH = ".digest-search"  # Pagefind's working folder, inside the staging folder: removed before the switch
+SCRATCH = ".digest-search-"  # a scratch folder inside the staging folder, where none can be made beside
 # Pagefind's own search interfaces: the theme brings its own, so these would only be dead weight
 UNUSED = frozenset(
     {
@@ -52,19 +58,27 @@ def search_index(
     paths = [page.path for page in pages]
     if kept := _kept_index(paths, [out.path for out in rendered if out.staged], staging):
         return kept
-    indexed = _indexed(pages, staging)
-    if not indexed:
-        return []  # nothing to search: no index, and the search page says so
-    site_file = config.root / "site.yml"
-    scratch = staging.folder / SCRATCH
+    scratch = _scratch(staging)
     try:
-        scratch.mkdir()
-        files = index_files(_program(site_file), _read_pages(indexed), scratch)
-    except IndexerError as error:
-        raise DigestError(site_file, None, _failed(f"Pagefind could not index the site: {error}")) from None
+        if not _link_pages(pages, staging, scratch / "site"):
+            return []  # nothing to search: no index, and the search page says so
+        _run_pagefind(config.root / "site.yml", scratch)
+        return _outputs(scratch / "index")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    return _outputs(files)
+
+
+def _scratch(staging: Staging) -> Path:
+    """A new folder beside the output folder, on the disk whose listing order the index will follow.
+
+    Named like a staging folder, so the next start removes it if this build is killed; inside the
+    staging folder where nothing can be made beside the output folder.
+    """
+    destination = staging.destination
+    try:
+        return Path(tempfile.mkdtemp(prefix=f".{destination.name}.new-", dir=destination.parent))
+    except OSError:
+        return Path(tempfile.mkdtemp(prefix=SCRATCH, dir=staging.folder))
 
 
 def _kept_index(paths: list[str], staged: list[str], staging: Staging) -> list[Output]:
@@ -95,23 +109,46 @@ def _asks_to_be_indexed(page: Path) -> bool:
         return False
 
 
-def _indexed(pages: list[Page], staging: Staging) -> list[tuple[str, Path]]:
-    """Each page asking to be indexed, in the site's order: its URL for Pagefind, and where it is now."""
-    found = []
+def _link_pages(pages: list[Page], staging: Staging, site: Path) -> int:
+    """Link each page that asks to be indexed into `site`, in the site's order; how many did."""
+    found = 0
     for page in pages:
         if not page.path.endswith(".html"):
             continue
         staged = safe_join(staging.folder, page.path, ours=True)
         source = staged if staged.is_file() else safe_join(staging.destination, page.path, ours=True)
-        if _asks_to_be_indexed(source):
-            found.append(("/" + encoded(page.info.url), source))
+        if not _asks_to_be_indexed(source):
+            continue
+        target = site / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:  # a link leaves the published file as it was, not even its link count changed
+            target.symlink_to(source.resolve())
+        except OSError:  # links refused: a copy reads the same
+            shutil.copyfile(source, target)
+        found += 1
     return found
 
 
-def _read_pages(indexed: list[tuple[str, Path]]) -> Iterator[Indexed]:
-    """The pages' HTML, read one at a time as Pagefind takes them."""
-    for url, source in indexed:
-        yield Indexed(url, source.read_bytes().decode("utf-8", errors="replace"))
+def _run_pagefind(site_file: Path, scratch: Path) -> None:
+    """Index `scratch/site` into `scratch/index`, or explain why not in terms the user can act on."""
+    program = _program(site_file)
+    command = [str(program), "--site", "site", "--output-path", "index", "--silent"]
+    try:
+        done = subprocess.run(
+            command,
+            cwd=scratch,  # so a pagefind.yml of the user's own does not change the index
+            capture_output=True,
+            text=True,
+            check=False,
+            preexec_fn=partial(die_with_parent, os.getpid()),  # a killed build leaves no indexer running
+        )
+    except OSError as error:
+        reason = f"{program} could not be started ({error.strerror})"
+        raise DigestError(site_file, None, _failed(reason)) from None
+    if done.returncode != 0:
+        said = (done.stderr or done.stdout).strip().splitlines()
+        reason = said[-1] if said else f"it stopped with exit status {done.returncode}"
+        raise DigestError(site_file, None, _failed(f"Pagefind could not index the site: {reason}"))
 
 
 def _program(site_file: Path) -> Path:
@@ -133,7 +170,12 @@ def _failed(reason: str) -> str:
     return f"{reason} (or set `search: false` to build the site without search)"
 
 
-def _outputs(files: dict[str, bytes]) -> list[Output]:
+def _outputs(index: Path) -> list[Output]:
     """Pagefind's files as outputs under pagefind/, in a fixed order, Pagefind's own interfaces left out."""
-    wanted = {path: data for path, data in files.items() if path not in UNUSED}
-    return [Output(f"{FOLDER}/{path}", data) for path, data in sorted(in_order(wanted).items())]
+    files = {}
+    for folder, _, names in os.walk(index):
+        for name in names:
+            relative = Path(folder, name).relative_to(index).as_posix()
+            if relative not in UNUSED:
+                files[relative] = Path(folder, name).read_bytes()
+    return [Output(f"{FOLDER}/{path}", data) for path, data in sorted(in_order(files).items())]
