@@ -109,6 +109,7 @@ def test_an_edit_rewrites_only_the_pages_that_show_it(site):
     assert "2022/09/story-5/index.html" in changed
     assert "2022/09/story-3/index.html" not in changed  # no shared tag, not a neighbour
     assert "static/style.css" not in changed
+    changed.discard(".digest-record")  # lists the search index's files, renamed when the story changes
     assert 0 < report.written == len(changed) < len(before) / 2
 
 

@@ -134,7 +134,16 @@ def _settings(check: _Checker, values: dict[str, Any]) -> dict[str, Any]:
         from digest.config.editions import editions_config  # which uses this module's hints
 
         kwargs["editions"] = editions_config(check.raw, values["editions"])
+    if "search" in values:
+        kwargs["search"] = _search(check, values["search"])
     return kwargs
+
+
+def _search(check: _Checker, value: Any) -> bool:
+    """`search: false` builds no index, search page or search box; YAML's `no` and `off` are false too."""
+    if not isinstance(value, bool):
+        raise check.fail("search", f"expected `true` or `false`, found {describe(value)}")
+    return value
 
 
 def did_you_mean(word: str, choices: set[str] | tuple[str, ...]) -> str:

@@ -149,6 +149,7 @@ class SiteConfig:
     sources: tuple[SourceEntry, ...] = ()
     email: EmailConfig | None = None
     editions: EditionsConfig | None = None  # None: no editions, the story stream only
+    search: bool = True  # a Pagefind index, the search page and the search box
     # casefolded key, name or alias → its entry: made from `sources` (a Mapping: read only; a dict: picklable)
     source_index: Mapping[str, SourceEntry] = field(init=False, repr=False, compare=False)
 
