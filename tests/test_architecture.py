@@ -20,6 +20,7 @@ LAYERS = [
     {"digest.incremental"},
     {"digest.build"},
     {"digest.curator"},
+    {"digest.deploy"},
     {"digest.preview"},
     {"digest.cli"},
 ]  # fmt: skip

@@ -55,6 +55,21 @@ class MarkdownConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class DeployTarget:
+    """Where `digest deploy` publishes the output: a folder or rsync destination, a git branch, or S3."""
+
+    name: str
+    url: str  # `s3://bucket/prefix`, `git+REMOTE#BRANCH`, or a folder / `user@host:path`
+    kind: str  # "s3", "git" or "rsync"
+    endpoint: str | None = None  # S3-compatible hosts (MinIO, R2, B2, Spaces): their API address
+    region: str | None = None
+    profile: str | None = None  # a profile in ~/.aws/: credentials never come from site.yml
+    history: str = "keep"  # git: "keep" adds a commit to the branch, "squash" replaces it with one
+    cname: str | None = None  # git: the CNAME file's host; None: base_url's host, "": none
+    message: str | None = None  # git: the commit message
+
+
+@dataclass(frozen=True, slots=True)
 class SiteConfig:
     """Everything site.yml can say, with defaults; `root` is the folder holding site.yml."""
 
@@ -80,6 +95,8 @@ class SiteConfig:
     extra_keys: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ("_*", ".*", "*~", "#*#", "*.swp", "*.tmp")  # section pages, editors' files
     slugs: dict[str, dict[str, str]] = field(default_factory=dict)  # kind → casefolded name → chosen slug
+    # where `digest deploy` publishes; no part of the output, so no part of a fingerprint (repr) either
+    deploy: tuple[DeployTarget, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def tz(self) -> ZoneInfo:
