@@ -115,12 +115,15 @@ def publish(branch: Branch, target: DeployTarget, files: dict[str, Local], added
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     if pushed.returncode != 0:
-        said = [line for line in (pushed.stderr + pushed.stdout).splitlines() if line.strip()]
-        why = next(
-            (line for line in said if "rejected" in line or "error" in line.lower()), said[-1] if said else ""
-        )
+        refused = [line.rsplit("\t", 1)[-1] for line in pushed.stdout.splitlines() if line.startswith("!")]
+        remote = [line.removeprefix("remote:").strip() for line in pushed.stderr.splitlines()]
+        said = [
+            line for line in pushed.stderr.splitlines() if line.strip() and not line.startswith("remote:")
+        ]
+        why = "; ".join([*refused, *(f"the remote said: {line}" for line in remote if line and refused)])
+        why = why or (said[-1] if said else f"exit status {pushed.returncode}")
         raise fail(
-            f"the push to {branch.remote} ({branch.name}) was refused: {why.strip()} — check your access "
+            f"the push to {branch.remote} ({branch.name}) was refused: {why} — check your access "
             "to the repository, or whether someone else pushed to the branch meanwhile, and deploy again"
         )
     _git(branch.cache, fail, "update-ref", FETCHED, commit)
