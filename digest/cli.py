@@ -304,6 +304,10 @@ def _deploy(args: argparse.Namespace) -> int:
     except OSError as error:
         _traceback_if(args, error)
         print(_shown(explain(error, fallback=args.config.parent)), file=sys.stderr)
+    except KeyboardInterrupt:
+        print("interrupted; the target still serves a complete site — run digest deploy again to finish",
+              file=sys.stderr)  # fmt: skip
+        return 130
     else:
         _print_deployed(done, dry_run=args.dry_run)
         return 0

@@ -189,3 +189,22 @@ def test_a_deploy_killed_between_rsync_runs_is_finished_by_the_next(make_site, t
     again = deploy(root, str(mirror))
     assert again.returncode == 0, again.stderr
     assert folder_files(mirror) == published(root)
+
+
+def test_a_file_gone_from_the_output_since_the_build_is_named(make_site):
+    root = newsroom(make_site({}))
+    (root / "public/2023/03/s2/index.html").unlink()
+    result = deploy(root, "./mirror")
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        "public/2023/03/s2/index.html: written by the last build but gone since — "
+        "run `digest build`, then deploy"
+    )
+    assert not (root / "mirror").exists()
+
+
+def test_without_rsync_the_fix_is_named(make_site, tmp_path_factory):
+    root = newsroom(make_site({}))
+    result = deploy(root, "./mirror", env={"PATH": str(tmp_path_factory.mktemp("no-programs"))})
+    assert result.returncode == 1
+    assert "rsync is not installed — install it (apt-get install rsync) and deploy again" in result.stderr

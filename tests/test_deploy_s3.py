@@ -112,6 +112,14 @@ def test_no_credentials_at_all_says_where_to_put_them(make_site, endpoint):
     )
 
 
+def test_an_unknown_profile_is_named(make_site, endpoint):
+    target = f"deploy:\n  www: {{to: 's3://news-full/x/', endpoint: '{endpoint}', profile: newsroom}}\n"
+    root = newsroom(make_site({}), extra_yml=target)
+    result = deploy(root, env=CREDENTIALS)
+    assert result.returncode == 1
+    assert "The config profile (newsroom) could not be found — add it to ~/.aws/credentials" in result.stderr
+
+
 def test_without_boto3_the_fix_is_named(make_site, endpoint):
     root = _site(make_site, endpoint, "news-full")
     code = (
