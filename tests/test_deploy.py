@@ -11,6 +11,7 @@ from conftest import SITE_YML, STYLE, build_site, write_files
 from deploy_sites import delete_one_story, deploy, edit_one_story, folder_files, newsroom, published
 
 from digest.config.load import load_config
+from digest.content.assets import hashed_name
 from digest.deploy.files import Local
 from digest.deploy.plan import LONG, SHORT, cache_control, content_type, make_plan
 from digest.errors import BuildError
@@ -208,3 +209,22 @@ def test_without_rsync_the_fix_is_named(make_site, tmp_path_factory):
     result = deploy(root, "./mirror", env={"PATH": str(tmp_path_factory.mktemp("no-programs"))})
     assert result.returncode == 1
     assert "rsync is not installed — install it (apt-get install rsync) and deploy again" in result.stderr
+
+
+def test_a_changed_stylesheet_gets_a_new_name_that_every_page_links(make_site):
+    root = newsroom(make_site({}))
+    theme_css = root / "themes/default/static/style.css"
+    write_files(root, {"themes/default/static/style.css": "body { color: olive }\n"})
+    build_site(root)
+    first = hashed_name("static/style.css", theme_css.read_bytes())
+    write_files(root, {"themes/default/static/style.css": "body { color: maroon }\n"})
+    build_site(root)
+    second = hashed_name("static/style.css", theme_css.read_bytes())
+    assert first != second
+    assert not (root / "public" / first).exists()
+    assert (root / "public" / second).read_text() == "body { color: maroon }\n"
+    for page in (root / "public").rglob("*.html"):
+        depth = len(page.relative_to(root / "public").parts) - 1
+        if page.name != "404.html":
+            assert f'href="{"../" * depth}{second}"' in page.read_text(), page
+    assert f'href="/digest/{second}"' in (root / "public/404.html").read_text()
