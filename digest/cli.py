@@ -340,9 +340,10 @@ def _print_deployed(done: Deployed, *, dry_run: bool) -> None:
         f"deployed to {name}: {len(plan.uploads)} file(s) uploaded, {_size(plan.bytes)}, "
         f"{len(plan.deletions)} deleted, in {done.seconds:.2f} s"
     )
-    print("changed paths (for a CDN invalidation):")
-    for url in done.changed:
-        print(f"  {url}")
+    if done.changed:
+        print("changed paths (for a CDN invalidation):")
+        for url in done.changed:
+            print(f"  {url}")
 
 
 def _size(count: int) -> str:

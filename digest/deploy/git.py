@@ -21,7 +21,12 @@ from digest.deploy.plan import Held, Plan
 from digest.errors import DigestError
 
 DEFAULT_BRANCH = "gh-pages"
-IDENTITY = {"GIT_AUTHOR_NAME": "digest", "GIT_AUTHOR_EMAIL": "digest@localhost"}
+IDENTITY = {
+    "GIT_AUTHOR_NAME": "digest",
+    "GIT_AUTHOR_EMAIL": "digest@localhost",
+    "GIT_COMMITTER_NAME": "digest",
+    "GIT_COMMITTER_EMAIL": "digest@localhost",
+}
 FETCHED = "refs/digest/deployed"  # where the cache repository keeps the branch as last fetched
 
 
@@ -82,7 +87,8 @@ def held(branch: Branch, fail: Callable[[str], DigestError]) -> dict[str, Held]:
 def extras(target: DeployTarget, base_url: str) -> dict[str, bytes]:
     """Files GitHub Pages wants beside the site: `.nojekyll`, and `CNAME` for a custom domain."""
     host = urlsplit(base_url).hostname or ""
-    cname = target.cname if target.cname is not None else ("" if host.endswith(".github.io") else host)
+    own = "." in host and not host.endswith(".github.io") and not host.replace(".", "").isdigit()
+    cname = target.cname if target.cname is not None else (host if own else "")
     return {".nojekyll": b"", **({"CNAME": cname.encode() + b"\n"} if cname else {})}
 
 
@@ -91,8 +97,15 @@ def with_extras(files: dict[str, Local], added: dict[str, bytes]) -> dict[str, L
     return files | {path: Local(path, content_hash(data), len(data)) for path, data in added.items()}
 
 
-def publish(branch: Branch, target: DeployTarget, files: dict[str, Local], added: dict[str, bytes],
-            plan: Plan, output: Path, fail: Callable[[str], DigestError]) -> str:  # fmt: skip
+def publish(
+    branch: Branch,
+    target: DeployTarget,
+    files: dict[str, Local],
+    added: dict[str, bytes],
+    plan: Plan,
+    output: Path,
+    fail: Callable[[str], DigestError],
+) -> str:
     """Commit the whole tree (blobs written only where missing) and push it; the new commit's id."""
     _store_blobs(branch.cache, plan, added, output, fail)
     index = branch.cache / "digest-deploy.index"
@@ -109,17 +122,15 @@ def publish(branch: Branch, target: DeployTarget, files: dict[str, Local], added
     )
     commit = commit.strip()
     lease = f"--force-with-lease=refs/heads/{branch.name}:{branch.head or ''}"
+    push = ["push", "--porcelain", lease, branch.remote, f"{commit}:refs/heads/{branch.name}"]
     pushed = subprocess.run(
-        ["git", "-C", str(branch.cache), "push", "--porcelain", lease, branch.remote,
-         f"{commit}:refs/heads/{branch.name}"],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        ["git", "-C", str(branch.cache), *push], capture_output=True, text=True, check=False
+    )
     if pushed.returncode != 0:
+        lines = pushed.stderr.splitlines()
         refused = [line.rsplit("\t", 1)[-1] for line in pushed.stdout.splitlines() if line.startswith("!")]
-        remote = [line.removeprefix("remote:").strip() for line in pushed.stderr.splitlines()]
-        said = [
-            line for line in pushed.stderr.splitlines() if line.strip() and not line.startswith("remote:")
-        ]
+        remote = [line.removeprefix("remote:").strip() for line in lines if line.startswith("remote:")]
+        said = [line for line in lines if line.strip() and not line.startswith("remote:")]
         why = "; ".join([*refused, *(f"the remote said: {line}" for line in remote if line and refused)])
         why = why or (said[-1] if said else f"exit status {pushed.returncode}")
         raise fail(
@@ -130,8 +141,9 @@ def publish(branch: Branch, target: DeployTarget, files: dict[str, Local], added
     return commit
 
 
-def _store_blobs(cache: Path, plan: Plan, added: dict[str, bytes], output: Path,
-                 fail: Callable[[str], DigestError]) -> None:  # fmt: skip
+def _store_blobs(
+    cache: Path, plan: Plan, added: dict[str, bytes], output: Path, fail: Callable[[str], DigestError]
+) -> None:
     """Write into the cache repository the blobs the branch lacks: changed files and the extras."""
     paths = [str(output / local.path) for local in plan.uploads if local.path not in added]
     if paths:
@@ -145,18 +157,26 @@ def _identity(cache: Path) -> dict[str, str]:
     found = subprocess.run(
         ["git", "-C", str(cache), "config", "user.email"], capture_output=True, check=False
     )
-    return {} if found.returncode == 0 else {**IDENTITY, "GIT_COMMITTER_NAME": "digest",
-                                              "GIT_COMMITTER_EMAIL": "digest@localhost"}  # fmt: skip
+    return {} if found.returncode == 0 else IDENTITY
 
 
-def _git(folder: Path, fail: Callable[[str], DigestError], *args: str, stdin: str | None = None,
-         env: dict[str, str] | None = None) -> str:  # fmt: skip
+def _git(
+    folder: Path,
+    fail: Callable[[str], DigestError],
+    *args: str,
+    stdin: str | None = None,
+    env: dict[str, str] | None = None,
+) -> str:
     """Run git in `folder`; a failure becomes one line with what git said."""
     try:
         done = subprocess.run(
-            ["git", "-C", str(folder), *args], input=stdin, capture_output=True, text=True, check=False,
+            ["git", "-C", str(folder), *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            check=False,
             env={**os.environ, **(env or {})},
-        )  # fmt: skip
+        )
     except FileNotFoundError:
         raise fail("git is not installed — install it and deploy again") from None
     if done.returncode != 0:

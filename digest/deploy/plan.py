@@ -42,6 +42,7 @@ class Plan:
 
     uploads: tuple[Local, ...]
     deletions: tuple[str, ...]
+    replaced: frozenset[str] = frozenset()  # uploads over a file the target held: what a CDN may cache
 
     @property
     def bytes(self) -> int:
@@ -50,8 +51,8 @@ class Plan:
     def phases(self) -> list[tuple[Local, ...]]:
         """The uploads in groups: each group may go at once, but only after the ones before it."""
         groups: dict[int, list[Local]] = {}
-        for local in self.uploads:
-            groups.setdefault(rank(local.path)[0], []).append(local)
+        for local in self.uploads:  # the home page, feeds and sitemap go together: one step, not six
+            groups.setdefault(min(rank(local.path)[0], 2), []).append(local)
         return [tuple(groups[key]) for key in sorted(groups)]
 
 
@@ -59,7 +60,8 @@ def make_plan(files: dict[str, Local], held: dict[str, Held]) -> Plan:
     """What to upload (new or changed) and to delete (held, no longer in the output), in a safe order."""
     uploads = [local for path, local in files.items() if held.get(path) != (local.hash, local.size)]
     uploads.sort(key=lambda local: rank(local.path))
-    return Plan(tuple(uploads), tuple(sorted(set(held) - set(files))))
+    replaced = frozenset(local.path for local in uploads if local.path in held)
+    return Plan(tuple(uploads), tuple(sorted(set(held) - set(files))), replaced)
 
 
 def rank(path: str) -> tuple[int, int, str]:

@@ -25,8 +25,9 @@ def is_remote(destination: str) -> bool:
     return destination.startswith("rsync://") or ":" in before_slash
 
 
-def publish(destination: str, plan: Plan, output: Path, record: TargetRecord,
-            fail: Callable[[str], DigestError]) -> None:  # fmt: skip
+def publish(
+    destination: str, plan: Plan, output: Path, record: TargetRecord, fail: Callable[[str], DigestError]
+) -> None:
     """Send the plan's files phase by phase, then delete; `record` learns what each run confirmed."""
     if not is_remote(destination):
         Path(destination).mkdir(parents=True, exist_ok=True)
@@ -50,8 +51,15 @@ def publish(destination: str, plan: Plan, output: Path, record: TargetRecord,
         record.save()
 
 
-def _rsync(options: list[str], paths: Iterable[str], output: Path, target: str,
-           fail: Callable[[str], DigestError], *, deleting: bool) -> None:  # fmt: skip
+def _rsync(
+    options: list[str],
+    paths: Iterable[str],
+    output: Path,
+    target: str,
+    fail: Callable[[str], DigestError],
+    *,
+    deleting: bool,
+) -> None:
     """One rsync run over `paths` (relative to the output); a failure becomes one line.
 
     A folder that still holds files digest did not put there is kept ("cannot delete non-empty

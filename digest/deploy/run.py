@@ -26,7 +26,7 @@ class Deployed:
     target: DeployTarget
     plan: Plan
     seconds: float
-    changed: tuple[str, ...]  # the URL paths a CDN should forget: every file uploaded or deleted
+    changed: tuple[str, ...]  # the URL paths a CDN should forget: files replaced or deleted
 
 
 def choose_target(config: SiteConfig, given: str | None, site_yml: Path) -> DeployTarget:
@@ -97,10 +97,13 @@ def _destination(chosen: DeployTarget, root: Path) -> str:
 
 
 def _urls(base_url: str, plan: Plan) -> tuple[str, ...]:
-    """Each changed file's URL path, and a page's folder URL beside its index.html."""
+    """Each replaced or deleted file's URL path, and a page's folder URL beside its index.html.
+
+    A new file was never served, so no cache holds it.
+    """
     base = urlsplit(base_url).path.rstrip("/") + "/"
     urls = []
-    for path in [*(local.path for local in plan.uploads), *plan.deletions]:
+    for path in [*(local.path for local in plan.uploads if local.path in plan.replaced), *plan.deletions]:
         urls.append(base + path)
         if path == "index.html" or path.endswith("/index.html"):
             urls.append(base + path.removesuffix("index.html"))

@@ -62,8 +62,14 @@ def connect(target: DeployTarget, fail: Callable[[str], DigestError]) -> Any:
     return client
 
 
-def publish(client: Any, target: DeployTarget, plan: Plan, output: Path, record: TargetRecord,
-            fail: Callable[[str], DigestError]) -> None:  # fmt: skip
+def publish(
+    client: Any,
+    target: DeployTarget,
+    plan: Plan,
+    output: Path,
+    record: TargetRecord,
+    fail: Callable[[str], DigestError],
+) -> None:
     """Upload the plan's files phase by phase, then delete; `record` learns each confirmed change."""
     from botocore.exceptions import BotoCoreError, ClientError
 
