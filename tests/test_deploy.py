@@ -93,10 +93,12 @@ def test_a_target_must_be_named_when_there_are_several_or_none(make_site):
     root = newsroom(make_site({}))
     none = deploy(root)
     assert none.returncode == 1
-    assert "site.yml: which target? none is configured under `deploy:`" in none.stderr
+    assert "site.yml: no target under `deploy:` — add one there, or give an address: digest deploy ./DIR" in (
+        none.stderr
+    )
     (root / "site.yml").write_text(SITE_YML + "deploy:\n  a: ./one\n  b: ./two\n")
     several = deploy(root)
-    assert "which target? a, b configured under `deploy:` — name one: digest deploy NAME" in several.stderr
+    assert "which target? a, b are under `deploy:` — name one: digest deploy NAME" in several.stderr
     unknown = deploy(root, "c")
     assert "no target `c` under `deploy:`; targets in site.yml: a, b — for a folder write ./c" in (
         unknown.stderr

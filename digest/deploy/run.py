@@ -37,11 +37,17 @@ def choose_target(config: SiteConfig, given: str | None, site_yml: Path) -> Depl
     if given is None:
         if len(named) == 1:
             return next(iter(named.values()))
-        listed = ", ".join(named) or "none is"
+        if not named:
+            raise DigestError(
+                site_yml,
+                None,
+                "no target under `deploy:` — add one there, or give an address: digest deploy ./DIR, "
+                "user@host:path, git+REMOTE#BRANCH or s3://bucket/prefix",
+            )
         raise DigestError(
             site_yml,
             None,
-            f"which target? {listed} configured under `deploy:` — name one: digest deploy NAME",
+            f"which target? {', '.join(named)} are under `deploy:` — name one: digest deploy NAME",
         )
     if (
         kind_of(given) == "rsync"
