@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import shutil
 import socket
+import subprocess
+import sys
 
 import pytest
 from conftest import SITE_YML, STYLE, build_site, write_files
-from deploy_sites import delete_one_story, deploy, edit_one_story, folder_files, newsroom, published
+from deploy_sites import HALT, delete_one_story, deploy, edit_one_story, folder_files, newsroom, published
 
 from digest.config.load import load_config
 from digest.content.assets import hashed_name
@@ -182,13 +184,19 @@ def test_a_deploy_killed_between_rsync_runs_is_finished_by_the_next(make_site, t
     deploy(root, str(mirror))
     edit_one_story(root)
     delete_one_story(root)
-    # no asset changed: the first rsync run sends the pages, the second the home page and feeds
-    halt = ["--at", "subprocess.Popen", "--nth", "2", "--then", "kill:0.001"]
-    killed = deploy(root, str(mirror), halt=halt)
-    assert killed.returncode == -9, killed.stderr
+    # no asset changed: the first rsync run sends the pages; the deploy stalls as it starts the second
+    # (the home page and feeds), before rsync is forked, and is killed there
+    halt = [sys.executable, str(HALT), "--at", "subprocess.Popen", "--nth", "2", "--then", "stall", "--"]
+    halted = subprocess.Popen([*halt, "deploy", str(mirror)], cwd=root, stderr=subprocess.PIPE, text=True)
+    assert halted.stderr and halted.stderr.readline() == "stalled\n"
+    halted.kill()
+    assert halted.wait() == -9
     assert (mirror / "2023/03/s1/index.html").exists()  # deletions come last: not reached
+    assert (mirror / "2023/03/s3/index.html").read_bytes() == published(root)["2023/03/s3/index.html"]
+    assert (mirror / "feed.xml").read_bytes() != published(root)["feed.xml"]  # not sent yet
     record = TargetRecord.load(root / ".digest-cache/deploy", str(mirror))
-    assert record.files and all(path in record.files for path in folder_files(mirror))  # whole and true
+    held = set(folder_files(mirror))
+    assert set(published(root)) <= set(record.files) <= held  # the removed ones are still there: true
     again = deploy(root, str(mirror))
     assert again.returncode == 0, again.stderr
     assert folder_files(mirror) == published(root)

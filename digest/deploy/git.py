@@ -13,6 +13,7 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from urllib.parse import urlsplit
 
 from digest.config.site_config import DeployTarget
@@ -21,12 +22,14 @@ from digest.deploy.plan import Held, Plan
 from digest.errors import DigestError
 
 DEFAULT_BRANCH = "gh-pages"
-IDENTITY = {
-    "GIT_AUTHOR_NAME": "digest",
-    "GIT_AUTHOR_EMAIL": "digest@localhost",
-    "GIT_COMMITTER_NAME": "digest",
-    "GIT_COMMITTER_EMAIL": "digest@localhost",
-}
+IDENTITY = MappingProxyType(
+    {
+        "GIT_AUTHOR_NAME": "digest",
+        "GIT_AUTHOR_EMAIL": "digest@localhost",
+        "GIT_COMMITTER_NAME": "digest",
+        "GIT_COMMITTER_EMAIL": "digest@localhost",
+    }
+)
 FETCHED = "refs/digest/deployed"  # where the cache repository keeps the branch as last fetched
 
 
@@ -157,7 +160,7 @@ def _identity(cache: Path) -> dict[str, str]:
     found = subprocess.run(
         ["git", "-C", str(cache), "config", "user.email"], capture_output=True, check=False
     )
-    return {} if found.returncode == 0 else IDENTITY
+    return {} if found.returncode == 0 else dict(IDENTITY)
 
 
 def _git(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import mimetypes
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from digest.content.assets import HASHED
 from digest.deploy.files import Local
@@ -16,21 +17,25 @@ Held = tuple[str, int]  # what a target holds at a path: content hash, size
 
 FEEDS = ("feed.xml", "rss.xml", "feed.json")
 LAST = ("index.html", *FEEDS, "sitemap.xml", "robots.txt")  # at the site's root, in this order
-TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".json": "application/json",
-    ".xml": "application/xml",
-    ".txt": "text/plain; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".webmanifest": "application/manifest+json",
-}
-FEED_TYPES = {
-    "feed.xml": "application/atom+xml",
-    "rss.xml": "application/rss+xml",
-    "feed.json": "application/feed+json",
-}
+TYPES = MappingProxyType(
+    {
+        ".html": "text/html; charset=utf-8",
+        ".css": "text/css; charset=utf-8",
+        ".js": "text/javascript; charset=utf-8",
+        ".json": "application/json",
+        ".xml": "application/xml",
+        ".txt": "text/plain; charset=utf-8",
+        ".svg": "image/svg+xml",
+        ".webmanifest": "application/manifest+json",
+    }
+)
+FEED_TYPES = MappingProxyType(
+    {
+        "feed.xml": "application/atom+xml",
+        "rss.xml": "application/rss+xml",
+        "feed.json": "application/feed+json",
+    }
+)
 SHORT = "public, max-age=0, must-revalidate"  # HTML and feeds: revalidated at every visit
 LONG = "public, max-age=31536000, immutable"  # a hashed name's bytes never change
 DAY = "public, max-age=86400"  # other files (images, fonts): a name that may get new bytes

@@ -35,7 +35,9 @@ def publish(
     try:
         for phase in plan.phases():
             paths = [local.path for local in phase]
-            _rsync(["-a", "--mkpath", "--delay-updates"], paths, output, target, fail, deleting=False)
+            # --ignore-times: these files did change, even where size and mtime (to the second) agree
+            options = ["-a", "--ignore-times", "--mkpath", "--delay-updates"]
+            _rsync(options, paths, output, target, fail, deleting=False)
             for local in phase:
                 record.confirm(local)
         if plan.deletions:
