@@ -80,7 +80,9 @@ def build(config: SiteConfig, state: BuildState | None = None, options: Options 
         feeds = plan_feeds(config, site) + plan_edition_feeds(config, site)
         work = state.outdated(destination, pages, feeds, inputs, trust_output=options.trust_output)
         state.save()  # before the write-out: a state that cannot be saved leaves the output as it was
-        tasks = render_tasks(config, make_environment(config, compiled), work.pages, work.feeds)
+        tasks = render_tasks(
+            config, make_environment(config, compiled, inputs.assets), work.pages, work.feeds
+        )
         with Staging(destination) as staging:
             rendered = list(_counted(run_tasks(tasks, staging.stage), len(tasks), options.progress))
             sitemap = render_sitemap(config, pages, inputs.copies)

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from digest import __version__
 from digest.build import Options, build
@@ -23,6 +24,9 @@ from digest.incremental.state import BuildState
 from digest.oserrors import explain
 from digest.report import Report
 from digest.write.lock import Busy, site_locked
+
+if TYPE_CHECKING:
+    from digest.deploy.run import Deployed
 
 SHOWN_PER_WARNING = 3  # identical warnings beyond this are counted, not listed (without -v)
 
@@ -124,6 +128,7 @@ def parser() -> argparse.ArgumentParser:
     _import_command(commands)
     _check_command(commands)
     _email_command(commands)
+    _deploy_command(commands)
     return main
 
 
@@ -274,6 +279,38 @@ def _email_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     )
 
 
+def _deploy_command(commands: argparse._SubParsersAction) -> None:
+    """`digest deploy [TARGET] [--dry-run]`."""
+    d = commands.add_parser(
+        "deploy",
+        help="publish the built site: to a folder, an rsync host, a git branch or S3",
+        description="Upload what changed in the output folder since the last deploy to TARGET: new files "
+        "and assets first, then pages, then the home page, feeds and sitemap, deletions last.",
+        epilog="examples:\n  digest build && digest deploy www\n"
+        "  digest deploy s3://my-bucket/digest/ --dry-run\n  digest deploy git+origin#gh-pages\n"
+        "  digest deploy deploy@web1.example.org:/var/www/digest/",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    d.add_argument(
+        "target",
+        nargs="?",
+        metavar="TARGET",
+        help="a name under `deploy:` in site.yml (default: the only one), or an address: ./DIR, "
+        "user@host:path, git+REMOTE#BRANCH, s3://bucket/prefix",
+    )
+    d.add_argument(
+        "--dry-run", action="store_true", help="print the plan (uploads, deletions, bytes); change nothing"
+    )
+    d.add_argument(
+        "--output",
+        type=Path,
+        metavar="DIR",
+        help="the built folder to deploy (default: output_dir in site.yml)",
+    )
+    _config_option(d)
+    _debug_option(d)
+
+
 def _config_option(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--config",
@@ -304,6 +341,8 @@ def main(argv: list[str] | None = None) -> int:
         return _check(args)
     if args.command == "email":
         return _email(args)
+    if args.command == "deploy":
+        return _deploy(args)
     try:
         if args.command == "serve":
             return _serve(args)
@@ -446,6 +485,39 @@ def _new(args: argparse.Namespace) -> int:
     return 1
 
 
+def _deploy(args: argparse.Namespace) -> int:
+    """`digest deploy`: its own failure line, since the target, not the output, is what changed."""
+    from digest.deploy.run import choose_target, deploy
+
+    try:
+        config = load_config(args.config)
+        chosen = choose_target(config, args.target, args.config)
+        output = (args.output or config.output_path).resolve()
+        with site_locked(config.root, _waiting):  # no build swaps the output while it is read
+            done = deploy(config, chosen, output, args.config, dry_run=args.dry_run)
+    except BuildError as failed:
+        for error in failed.errors:
+            print(_shown(error), file=sys.stderr)
+    except DigestError as error:
+        print(_shown(error), file=sys.stderr)
+    except OSError as error:
+        _traceback_if(args, error)
+        print(_shown(explain(error, fallback=args.config.parent)), file=sys.stderr)
+    except KeyboardInterrupt:
+        print("interrupted; the target still serves a complete site — run digest deploy again to finish",
+              file=sys.stderr)  # fmt: skip
+        return 130
+    else:
+        _print_deployed(done, dry_run=args.dry_run)
+        return 0
+    print(
+        "deploy failed; the target still serves a complete site (removals come last) — "
+        "fix the above and run digest deploy again to finish",
+        file=sys.stderr,
+    )
+    return 1
+
+
 def _import(args: argparse.Namespace) -> int:
     """`digest import`: one line per story written, a line per feed that failed, then a summary."""
     from digest.content.dates import parse_date
@@ -552,6 +624,37 @@ def _email(args: argparse.Namespace) -> int:
             print(f"the relay refused {address}: {code} {said} — check the address", file=sys.stderr)
         return 1 if mailed.refused else 0
     return 1
+
+
+def _print_deployed(done: Deployed, *, dry_run: bool) -> None:
+    """The plan (dry run) or what was done, and the URL paths a CDN should forget."""
+    plan, target = done.plan, done.target
+    name = target.url if target.name == target.url else f"{target.name} ({target.url})"
+    if dry_run:
+        for local in plan.uploads:
+            print(f"upload  {local.path} ({local.size:,} bytes)")
+        for path in plan.deletions:
+            print(f"delete  {path}")
+        print(
+            f"dry run: {len(plan.uploads)} upload(s), {_size(plan.bytes)}, and {len(plan.deletions)} "
+            f"deletion(s) to {name}; nothing was changed"
+        )
+        return
+    if not (plan.uploads or plan.deletions):
+        print(f"{name} is up to date: nothing to upload or delete")
+        return
+    print(
+        f"deployed to {name}: {len(plan.uploads)} file(s) uploaded, {_size(plan.bytes)}, "
+        f"{len(plan.deletions)} deleted, in {done.seconds:.2f} s"
+    )
+    if done.changed:
+        print("changed paths (for a CDN invalidation):")
+        for url in done.changed:
+            print(f"  {url}")
+
+
+def _size(count: int) -> str:
+    return f"{count / 1e6:.1f} MB" if count >= 100_000 else f"{count:,} bytes"
 
 
 def _serve(args: argparse.Namespace) -> int:
