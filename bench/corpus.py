@@ -752,13 +752,19 @@ def write_editions(content: Path, arts: list[Article]) -> None:
         (folder / f"edition-{n + 1}.md").write_text(text, encoding="utf-8")
 
 
-def write_site(folder: Path, arts: list[Article], *, editions: bool = False) -> list[Path]:
+def write_site(
+    folder: Path, arts: list[Article], *, editions: bool = False, search: bool | None = None
+) -> list[Path]:
     """Write `site.yml` and `content/` for a digest site; returns the article paths in generation order.
 
     `editions`: weekly editions with sections and a few edition files, to measure what they cost.
+    `search`: written as `search:` in site.yml; None leaves the key out (digest before search had none).
     """
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "site.yml").write_text(SITE_YML + (EDITIONS_YML if editions else ""), encoding="utf-8")
+    searching = "" if search is None else f"search: {str(search).lower()}\n"
+    (folder / "site.yml").write_text(
+        SITE_YML + searching + (EDITIONS_YML if editions else ""), encoding="utf-8"
+    )
     if editions:
         write_editions(folder / "content", arts)
     content = folder / "content"

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from digest.config import site_config
 from digest.config.themes import BUILTIN_THEMES
 
 BENCH = Path(__file__).resolve().parent
@@ -115,12 +116,16 @@ def digest_site(
     checkout: Path | None = None,
     *,
     editions: bool = False,
+    search: bool = False,
 ) -> Site:
     """Write the digest corpus and describe how to build it: with the digest we import, or `checkout`'s.
 
-    `editions`: the same corpus with weekly editions on (named "editions" in the report).
+    `editions`: the same corpus with weekly editions on (named "editions" in the report). `search`:
+    with the Pagefind index (bench/search.py measures it); a checkout from before search has none.
     """
-    paths = corpus.write_site(root, arts, editions=editions)
+    settings = checkout / "digest/config/site_config.py" if checkout else Path(site_config.__file__)
+    knows_search = settings.is_file() and "search: bool" in settings.read_text(encoding="utf-8")
+    paths = corpus.write_site(root, arts, editions=editions, search=search if knows_search else None)
     extra = tag_to_add(arts[target].tags)
     cmd = [sys.executable, "-m", "digest.cli", "build", "-q"]
     template = BUILTIN_THEMES / "default/templates/article.html"
@@ -193,11 +198,14 @@ def bench_size(
     """All scenarios for one corpus size; the builders alternate run by run so noise hits all alike."""
     arts, runs = corpus.articles(n, options.seed), options.runs
     target = n // 2
-    sites = [digest_site(base / "digest", arts, target, clean_flag)]
+    search = options.search
+    sites = [digest_site(base / "digest", arts, target, clean_flag, search=search)]
     if options.baseline:
-        sites.append(digest_site(base / "baseline", arts, target, clean_flag, options.baseline))
+        sites.append(
+            digest_site(base / "baseline", arts, target, clean_flag, options.baseline, search=search)
+        )
     if options.editions:
-        sites.append(digest_site(base / "editions", arts, target, clean_flag, editions=True))
+        sites.append(digest_site(base / "editions", arts, target, clean_flag, editions=True, search=search))
     if pelican:
         sites.append(pelican_site(base / "pelican", arts, target))
     if "cold build" not in options.scenarios:
@@ -279,6 +287,11 @@ def main() -> None:
     )
     ap.add_argument(
         "--editions", action="store_true", help="also build the same corpus with weekly editions on"
+    )
+    ap.add_argument(
+        "--search",
+        action="store_true",
+        help="build with the search index (off by default: bench/search.py measures what it costs)",
     )
     ap.add_argument(
         "--scenarios",

@@ -40,6 +40,7 @@ from digest.write.destination import prepare_output
 from digest.write.images import missing_images
 from digest.write.output import Staging, Written, write_site
 from digest.write.paths import path_collisions
+from digest.write.search import search_index
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,12 +80,17 @@ def build(config: SiteConfig, state: BuildState | None = None, options: Options 
         feeds = plan_feeds(config, site) + plan_edition_feeds(config, site)
         work = state.outdated(destination, pages, feeds, inputs, trust_output=options.trust_output)
         state.save()  # before the write-out: a state that cannot be saved leaves the output as it was
-        tasks = render_tasks(config, make_environment(config, compiled), work.pages, work.feeds)
+        tasks = render_tasks(
+            config, make_environment(config, compiled, inputs.assets), work.pages, work.feeds
+        )
         with Staging(destination) as staging:
-            rendered = _counted(run_tasks(tasks, staging.stage), len(tasks), options.progress)
+            rendered = list(_counted(run_tasks(tasks, staging.stage), len(tasks), options.progress))
             sitemap = render_sitemap(config, pages, inputs.copies)
             outline = render_opml(config)
-            written = write_site(chain(rendered, sitemap, outline), inputs.copies, staging, work.unchanged)
+            index = search_index(config, pages, rendered, staging)  # of the pages as this write leaves them
+            written = write_site(
+                chain(rendered, sitemap, outline, index), inputs.copies, staging, work.unchanged
+            )
         state.remember_output(destination, work, written)
     finally:
         state.save()  # what parsed need not be parsed again after a fix (and a shard writer is reaped)

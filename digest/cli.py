@@ -11,11 +11,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from digest import __version__
-from digest.commands import build, check, email, import_feeds, init, new, serve
+from digest.commands import build, check, deploy, email, import_feeds, init, new, serve
 from digest.commands.common import Ending, shown, traceback_if
 from digest.errors import BuildError, DigestError
 
-COMMANDS = (build, serve, init, new, import_feeds, check, email)  # in the order `digest --help` lists them
+# in the order `digest --help` lists them
+COMMANDS = (build, serve, init, new, import_feeds, check, email, deploy)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -14,6 +14,7 @@ from lxml import html as lxml_html
 from digest.build import Options, build
 from digest.config.load import load_config
 from digest.config.site_config import SiteConfig
+from digest.content.assets import hashed_name
 from digest.content.inputs import content_files
 from digest.content.read import collect, parse_files
 from digest.incremental.state import BuildState
@@ -23,6 +24,8 @@ from digest.site.model import Site
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI") == "true"
+# the default theme's stylesheet as published: its name carries its content's hash
+STYLE = hashed_name("static/style.css", (ROOT / "themes/default/static/style.css").read_bytes())
 
 SITE_YML = "title: Test Digest\nbase_url: https://example.org/digest/\n"
 

@@ -14,6 +14,7 @@ import pytest
 from browser import chromium, missing
 from conftest import ROOT
 from http_server import Served, serve
+from selenium.webdriver.support.ui import WebDriverWait
 
 from digest.build import Options, build
 from digest.config.load import load_config
@@ -31,6 +32,7 @@ PAGES = {
     "edition": "editions/3/",
     "editions": "editions/",
     "404": "no-such-page/",
+    "search, with a query typed": "search/?q=Samarkand",
 }
 SCHEMES = ["light", "dark"]
 
@@ -90,6 +92,9 @@ def test_page_has_no_accessibility_violations(browser, site, name, scheme):
     )
     url = site.url + PAGES[name]
     browser.get(url)
+    if "?q=" in url:  # axe checks the results too, once they are shown
+        found = "return document.querySelector('#search-results li') !== null"
+        WebDriverWait(browser, 15).until(lambda b: b.execute_script(found))
     rules = "return [...document.styleSheets].reduce((n, sheet) => n + sheet.cssRules.length, 0)"
     assert browser.execute_script(rules) > 0, f"{url}: the stylesheet did not load"
     browser.execute_script(AXE.read_text(encoding="utf-8"))

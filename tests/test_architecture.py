@@ -21,6 +21,7 @@ LAYERS = [
     {"digest.build"},
     {"digest.curator"},
     {"digest.newsletter"},
+    {"digest.deploy"},
     {"digest.preview"},
     {"digest.cli", "digest.commands"},
 ]  # fmt: skip

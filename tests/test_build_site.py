@@ -9,9 +9,10 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
 import pytest
-from conftest import article, build_site, page, text_of
+from conftest import STYLE, article, build_site, page, text_of
 from lxml import html
 
+from digest.content.assets import hashed_name
 from digest.errors import BuildError
 
 
@@ -74,7 +75,7 @@ def test_every_page_is_reachable_and_no_link_is_broken(make_site):
         assert f"2022/09/story-{n}/index.html" in seen
     for expected in ("tags/index.html", "tags/energy/index.html", "sources/reuters/index.html",
                      "locations/samarkand-uzbekistan/index.html", "archive/2022/09/index.html",
-                     "page/2/index.html", "page/3/index.html", "static/style.css"):  # fmt: skip
+                     "page/2/index.html", "page/3/index.html", STYLE):  # fmt: skip
         assert expected in seen
 
 
@@ -218,7 +219,7 @@ def test_not_found_page_links_from_the_site_root(make_site):
     build_site(root)
     doc = page(root, "404.html")
     hrefs = doc.xpath("//a/@href") + doc.xpath("//link/@href")
-    assert "/digest/static/style.css" in hrefs
+    assert f"/digest/{STYLE}" in hrefs
     assert all(h.startswith(("/digest/", "#", "http")) for h in hrefs), hrefs
 
 
@@ -229,7 +230,10 @@ def test_site_templates_and_theme_override_the_default(make_site):
     root = make_site(files)
     build_site(root)
     assert "Custom Test Digest" in (root / "public/404.html").read_text()
-    assert (root / "public/static/style.css").read_text() == "body { color: red }"
+    red = hashed_name("static/style.css", b"body { color: red }")
+    assert (root / "public" / red).read_text() == "body { color: red }"
+    assert f'href="{red}"' in (root / "public/index.html").read_text()
+    assert not (root / "public" / STYLE).exists()
     assert (root / "public/static/favicon.svg").is_file()  # the rest still comes from the built-in theme
 
 

@@ -77,7 +77,7 @@ def test_each_finding_names_the_story_file_and_line(make_site, capsys):
         "to be shown",
         f"{story}:16: link `https://exa_mple..com/` has an invalid host name `exa_mple..com` — write it as "
         "https://host/path",
-        "check failed: 7 error(s), 0 warning(s) in 2 stories and 12 pages",
+        "check failed: 7 error(s), 0 warning(s) in 2 stories and 13 pages",
     ]
     assert status == 1
 
@@ -193,12 +193,12 @@ def test_warnings_fail_only_with_strict(make_site, capsys):
         "content/2023-01-05-a.md (Cranes idle) — merge the two stories, or correct the URL"
     )
     assert (status, lines[0]) == (0, message)
-    assert lines[1] == "check ok: 0 error(s), 1 warning(s) in 2 stories and 11 pages"
+    assert lines[1] == "check ok: 0 error(s), 1 warning(s) in 2 stories and 12 pages"
     status, lines = _check(site, "--strict", capsys=capsys)
     assert status == 1
     assert (
         lines[-1]
-        == "check failed (--strict: warnings fail too): 0 error(s), 1 warning(s) in 2 stories and 11 pages"
+        == "check failed (--strict: warnings fail too): 0 error(s), 1 warning(s) in 2 stories and 12 pages"
     )
 
 
@@ -238,7 +238,7 @@ def test_json_output_has_the_documented_schema(make_site, capsys):
     assert document["version"] == 1
     assert document["ok"] is False
     assert document["strict"] is False
-    assert document["summary"] == {"errors": 7, "warnings": 0, "stories": 2, "pages": 12}
+    assert document["summary"] == {"errors": 7, "warnings": 0, "stories": 2, "pages": 13}
     assert {tuple(f) for f in document["findings"]} == {("path", "line", "severity", "kind", "message")}
     kinds = [(f["path"], f["line"], f["kind"], f["severity"]) for f in document["findings"]]
     story = "content/2023-01-05-cranes.md"
@@ -260,7 +260,7 @@ def test_what_build_rejects_is_reported_and_the_rest_still_checked(make_site, ca
     assert status == 1
     assert lines[0].startswith("content/2023-01-05-cranes.md:8: link to #nope")
     assert any(line.startswith("content/bad.md:3: `date`: `15/09/2022` is not a date") for line in lines)
-    assert lines[-1] == "check failed: 8 error(s), 0 warning(s) in 1 stories and 10 pages"
+    assert lines[-1] == "check failed: 8 error(s), 0 warning(s) in 1 stories and 11 pages"
 
 
 def test_a_broken_template_is_reported_with_its_line(make_site, capsys):
@@ -279,7 +279,7 @@ def test_a_link_every_page_shows_is_reported_once_at_site_yml(make_site, capsys)
     status, lines = _check(site, capsys=capsys)
     assert status == 1
     assert lines[:-1] == [
-        "site.yml:5: link to /about/ — no such page; fix the address, or remove the link (on 10 pages)"
+        "site.yml:5: link to /about/ — no such page; fix the address, or remove the link (on 11 pages)"
     ]
 
 

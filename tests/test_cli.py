@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import article, page
+from conftest import STYLE, article, page
 
 from digest import __version__
 from digest.cli import main
@@ -81,7 +81,7 @@ def test_options_override_output_base_url_and_config(make_site, tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "Other" in (out / "index.html").read_text()
-    assert 'href="/sub/static/style.css"' in (out / "404.html").read_text()
+    assert f'href="/sub/{STYLE}"' in (out / "404.html").read_text()
 
 
 def test_warnings_are_grouped_and_future_articles_mentioned(make_site):

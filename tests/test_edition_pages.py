@@ -258,6 +258,6 @@ def test_a_site_without_editions_has_no_edition_pages_links_or_feeds(tmp_path):
     assert (tmp_path / "public/2022/09/a/index.html").is_file()  # content/editions/ holds stories, as before
     home = _page(tmp_path, "")
     labels = [text_of(a) for a in home.xpath("//nav[@aria-label='Main']//a")]
-    assert labels == ["Front page", "Tags", "Sources", "Locations", "Archive"]
+    assert labels == ["Front page", "Tags", "Sources", "Locations", "Archive", "Search"]
     assert not _page(tmp_path, "2022/09/s20/").xpath("//p[@class='story-edition']")
     assert "edition" not in (tmp_path / "public/index.html").read_text().lower()

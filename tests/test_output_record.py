@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SITE_YML, article, clean_build, write_files
+from conftest import SITE_YML, STYLE, article, clean_build, write_files
 
 from digest.build import Options, build
 from digest.config.load import load_config
@@ -73,7 +73,7 @@ def _replace_same_size(path: Path) -> None:
     [
         (_hand_edit, STORY),
         (_truncate, "index.html"),
-        (_replace_same_size, "static/style.css"),
+        (_replace_same_size, STYLE),
         (Path.unlink, STORY),
     ],
 )

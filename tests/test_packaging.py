@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SITE_YML, article, write_files
+from conftest import ROOT, SITE_YML, STYLE, article, write_files
 
 THEME = ROOT / "themes/default"
 NEEDED = [
@@ -138,6 +138,6 @@ def _assert_builds_with_the_default_theme(python: Path, site: Path) -> None:
     """`digest build` run by `python` links the theme's stylesheet and publishes the theme's own."""
     _run([python, "-m", "digest.cli", "build", "-q"], site, _outside_env())
     index = (site / "public/index.html").read_text()
-    assert 'href="static/style.css"' in index, index[:500]
-    for name in ("static/style.css", "static/favicon.svg"):
-        assert (site / "public" / name).read_bytes() == (THEME / name).read_bytes()
+    assert f'href="{STYLE}"' in index, index[:500]
+    for name, published in (("static/style.css", STYLE), ("static/favicon.svg", "static/favicon.svg")):
+        assert (site / "public" / published).read_bytes() == (THEME / name).read_bytes()

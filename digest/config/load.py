@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from digest.config.deploy_targets import deploy_targets
 from digest.config.folders import folder_problems
 from digest.config.lined_yaml import Fields, load_fields
 from digest.config.site_config import (
@@ -62,6 +63,9 @@ def parse_config(raw: Fields, root: Path, overrides: dict[str, Any]) -> SiteConf
     wrong: set[str] = set()
     for key in _KEYS & values.keys():  # each key alone, so one wrong value does not hide the next
         try:
+            if key == "deploy":
+                kwargs["deploy"] = deploy_targets(raw, values[key])
+                continue
             kwargs |= _settings(check, {key: values[key]})
         except DigestError as problem:
             problems.append(problem)
@@ -134,7 +138,16 @@ def _settings(check: _Checker, values: dict[str, Any]) -> dict[str, Any]:
         from digest.config.editions import editions_config  # which uses this module's hints
 
         kwargs["editions"] = editions_config(check.raw, values["editions"])
+    if "search" in values:
+        kwargs["search"] = _search(check, values["search"])
     return kwargs
+
+
+def _search(check: _Checker, value: Any) -> bool:
+    """`search: false` builds no index, search page or search box; YAML's `no` and `off` are false too."""
+    if not isinstance(value, bool):
+        raise check.fail("search", f"expected `true` or `false`, found {describe(value)}")
+    return value
 
 
 def did_you_mean(word: str, choices: set[str] | tuple[str, ...]) -> str:

@@ -121,6 +121,21 @@ class EditionsConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class DeployTarget:
+    """Where `digest deploy` publishes the output: a folder or rsync destination, a git branch, or S3."""
+
+    name: str
+    url: str  # `s3://bucket/prefix`, `git+REMOTE#BRANCH`, or a folder / `user@host:path`
+    kind: str  # "s3", "git" or "rsync"
+    endpoint: str | None = None  # S3-compatible hosts (MinIO, R2, B2, Spaces): their API address
+    region: str | None = None
+    profile: str | None = None  # a profile in ~/.aws/: credentials never come from site.yml
+    history: str = "keep"  # git: "keep" adds a commit to the branch, "squash" replaces it with one
+    cname: str | None = None  # git: the CNAME file's host; None: base_url's host, "": none
+    message: str | None = None  # git: the commit message
+
+
+@dataclass(frozen=True, slots=True)
 class SiteConfig:
     """Everything site.yml can say, with defaults; `root` is the folder holding site.yml."""
 
@@ -149,6 +164,9 @@ class SiteConfig:
     sources: tuple[SourceEntry, ...] = ()
     email: EmailConfig | None = None
     editions: EditionsConfig | None = None  # None: no editions, the story stream only
+    search: bool = True  # a Pagefind index, the search page and the search box
+    # where `digest deploy` publishes; no part of the output, so no part of a fingerprint (repr) either
+    deploy: tuple[DeployTarget, ...] = field(default=(), repr=False, compare=False)
     # casefolded key, name or alias → its entry: made from `sources` (a Mapping: read only; a dict: picklable)
     source_index: Mapping[str, SourceEntry] = field(init=False, repr=False, compare=False)
 

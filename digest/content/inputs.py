@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from digest.config.site_config import SiteConfig
 from digest.config.themes import theme_dirs
+from digest.content.assets import hashed_assets
 from digest.content.walk import leads_outside, walk
 from digest.errors import BuildWarning
 
@@ -45,6 +46,7 @@ class Inputs:
     copy_stats: dict[
         str, Stat
     ]  # each copied file's stat, by its path in the output: edited means copied again
+    assets: dict[str, str]  # a theme stylesheet's or script's hashed name, by the name templates link
     editions: dict[str, Stat] = field(default_factory=dict)  # content/editions/*.md, when editions are on
 
 
@@ -52,7 +54,7 @@ def list_inputs(config: SiteConfig, listing: Listing | None = None) -> Inputs:
     """The stories and the files to copy; `listing` is the content folder when a watcher already knows it."""
     articles, others = listing or content_files(config)
     skipped: list[BuildWarning] = []
-    copies = static_files(config, others, skipped)
+    copies, assets = static_files(config, others, skipped)
     editions: dict[str, Stat] = {}
     if config.editions:  # edition files are not stories
         folder = f"{config.content_path}/{EDITIONS_FOLDER}/"
@@ -60,7 +62,7 @@ def list_inputs(config: SiteConfig, listing: Listing | None = None) -> Inputs:
         if editions:
             articles = {path: stat for path, stat in articles.items() if path not in editions}
     stats = {copy.path: file_stat(copy.source) for copy in copies}
-    return Inputs(articles, copies, skipped, stats, editions)
+    return Inputs(articles, copies, skipped, stats, assets, editions)
 
 
 def file_stat(path: str | Path) -> Stat:
@@ -139,21 +141,27 @@ def relisted(config: SiteConfig, known: Listing, changed: Iterable[str]) -> List
     )
 
 
-def static_files(config: SiteConfig, content: list[Path], skipped: list[BuildWarning]) -> list[Copy]:
+def static_files(
+    config: SiteConfig, content: list[Path], skipped: list[BuildWarning]
+) -> tuple[list[Copy], dict[str, str]]:
     """Files copied as they are: theme assets under static/, the site's static/, then `content`'s files.
 
-    Links that lead out of the site are not followed; each one is added to `skipped` as a warning.
+    Also the hashed names of the theme's stylesheets and scripts (see assets.py), by the name a
+    template links. Links that lead out of the site are not followed; each one is added to `skipped`.
     """
     copies: list[Copy] = []
     for theme in reversed(theme_dirs(config)):  # the built-in first, so the site's theme overrides it
         copies += _tree(config, theme / "static", "static/", skipped)
+    themed = {path: source for source, path in copies}
     copies += _tree(config, config.root / config.static_dir, "", skipped)
     for path in content:
         if leads_outside(path, config.root):
             skipped.append(_outside(config, path))
         else:
             copies.append(Copy(path, path.relative_to(config.content_path).as_posix()))
-    return [Copy(source, path) for path, source in {path: source for source, path in copies}.items()]
+    final = {path: source for source, path in copies}
+    assets = hashed_assets({path: source for path, source in themed.items() if final[path] == source})
+    return [Copy(source, assets.get(path, path)) for path, source in final.items()], assets
 
 
 def _tree(config: SiteConfig, folder: Path, prefix: str, skipped: list[BuildWarning]) -> list[Copy]:

@@ -140,6 +140,8 @@ def plan_site(config: SiteConfig, site: Site) -> list[PageSpec]:
         for month in year.months:
             plan += _listing(per_page, month.url, "month", f"Stories from {month.name}", "", month.articles)
     plan.append(PageSpec("404.html", _not_found, ()))
+    if config.search:
+        plan.append(PageSpec("search/", _search, (newest(articles),)))
     return plan
 
 
@@ -254,6 +256,12 @@ def _archives(config: SiteConfig, years: tuple[Year, ...]) -> Page:
     )
     lastmod = newest([a for year in years for month in year.months for a in month.articles])
     return Page("archives.html", info, lastmod, {"heading": "Archive", "years": years})
+
+
+def _search(config: SiteConfig, lastmod: datetime | None) -> Page:
+    """The search page changes when what it searches does: its last change is the newest story's."""
+    info = PageInfo(f"Search — {config.title}", f"Search every story in {config.title}", "search", "search/")
+    return Page("search.html", info, lastmod)
 
 
 def _not_found(config: SiteConfig) -> Page:

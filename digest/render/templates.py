@@ -54,10 +54,13 @@ class FragmentCache(Extension):
         return found
 
 
-def make_environment(config: SiteConfig, compiled: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+def make_environment(
+    config: SiteConfig, compiled: jinja2.BytecodeCache | None = None, assets: dict[str, str] | None = None
+) -> jinja2.Environment:
     """Jinja2 with the loader chain site templates → theme → built-in, autoescaped and strict.
 
-    `compiled` keeps templates compiled between builds (see incremental/bytecode.py).
+    `compiled` keeps templates compiled between builds (see incremental/bytecode.py); `assets` are
+    the hashed names `url()` links theme stylesheets and scripts by (see content/assets.py).
     """
     loaders = [jinja2.FileSystemLoader(config.root / "templates")]
     loaders += [jinja2.FileSystemLoader(d / "templates") for d in theme_dirs(config)]
@@ -72,6 +75,7 @@ def make_environment(config: SiteConfig, compiled: jinja2.BytecodeCache | None =
     )
     env.filters["datefmt"] = lambda value, fmt="%B %-d, %Y": value.strftime(fmt)
     env.globals["site"] = config
+    env.globals["asset_names"] = assets or {}
     return env
 
 
@@ -89,9 +93,11 @@ def render_page(config: SiteConfig, env: jinja2.Environment, page: Page) -> Outp
     """Render one planned page, turning template mistakes into `template:line` errors."""
     template = page.template
     if page.info.kind == "404":  # served at any missing path, so its links are rooted at base_url
-        url: Callable[[str], str] = lambda target: root_url(config.base_url, target)  # noqa: E731
+        link: Callable[[str], str] = lambda target: root_url(config.base_url, target)  # noqa: E731
     else:
-        url = linker(page.info.url)
+        link = linker(page.info.url)
+    assets = env.globals["asset_names"]
+    url = (lambda target: link(assets.get(target, target))) if assets else link
 
     def draw(extra: dict[str, Any]) -> str:
         return env.get_template(template).render(

@@ -18,6 +18,8 @@ RESERVED = MappingProxyType(
         "archive": "the archive",
         "static": "the theme's files",
         "404.html": "the not-found page",
+        "search": "the search page",
+        "pagefind": "the search index",
     }
 )
 

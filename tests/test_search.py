@@ -1,0 +1,349 @@
+"""Search: the sample digest indexed by Pagefind and searched in headless Chromium under /digest/.
+
+The index is made at the end of a build from the pages as they will be published, and goes out with
+them all or nothing; a no-op build never runs Pagefind; `search: false` leaves no trace.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from browser import CHROMIUM, chromium, missing
+from conftest import ROOT, SITE_YML
+from http_server import Served, serve
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.select import Select
+from selenium.webdriver.support.ui import WebDriverWait
+from test_serve import _get, _probe, _serving, _wait
+
+from digest.build import Options, build
+from digest.config.load import load_config
+from digest.errors import BuildError
+from digest.write.record import read_record
+
+SAMARKAND = "2022/09/putin-xi-samarkand/"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Iterator[Served]:
+    """The sample digest, built as CI builds it and served under its base_url's path."""
+    output = tmp_path_factory.mktemp("search") / "public"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+        build(load_config(ROOT / "site.yml"), options=Options(output=output))
+    with serve(output, "/digest/") as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    with chromium(tmp_path_factory.mktemp("chromium-profile")) as driver:
+        yield driver
+
+
+def _status(browser, query: str | None = None) -> str:
+    """Type `query` (if given) into the search page's field and wait for the announced outcome."""
+    field = browser.find_element(By.ID, "search-query")
+    if query is not None:
+        browser.execute_script("document.getElementById('search-status').textContent = ''")
+        field.clear()
+        field.send_keys(query)
+    wait = WebDriverWait(browser, 15)
+    return wait.until(lambda b: b.find_element(By.ID, "search-status").text)
+
+
+def _links(browser) -> list[str]:
+    return [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#search-results h2 a")]
+
+
+def _requests(browser) -> list[str]:
+    return browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+
+
+def test_a_query_finds_the_right_story_first_and_its_link_works_under_the_sub_path(browser, site):
+    browser.get(site.url + "search/")
+    assert "found for “Samarkand summit”" in _status(browser, "Samarkand summit")
+    assert _links(browser)[0] == site.url + SAMARKAND
+    browser.find_element(By.CSS_SELECTOR, "#search-results h2 a").click()
+    WebDriverWait(browser, 10).until(lambda b: b.current_url == site.url + SAMARKAND)
+    assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Putin and Xi meet in Samarkand")
+
+
+def test_the_search_box_on_every_page_leads_to_the_results(browser, site):
+    browser.get(site.url + "tags/russia/")
+    box = browser.find_element(By.ID, "site-search-query")
+    assert browser.find_element(By.CSS_SELECTOR, "label[for=site-search-query]").get_attribute("textContent")
+    box.send_keys("Samarkand", Keys.ENTER)
+    WebDriverWait(browser, 10).until(lambda b: "/search/" in b.current_url)
+    assert browser.current_url == site.url + "search/?q=Samarkand"
+    assert "found" in _status(browser)
+    assert _links(browser)[0] == site.url + SAMARKAND
+
+
+def test_a_source_filter_narrows_the_results(browser, site):
+    browser.get(site.url + "search/")
+    everything = _status(browser, "Russia")
+    total = len(_links(browser))
+    assert total > 2, everything
+    source = Select(browser.find_element(By.CSS_SELECTOR, "select[data-filter=source]"))
+    browser.execute_script("document.getElementById('search-status').textContent = ''")
+    source.select_by_value("NYTIMES")
+    narrowed = _status(browser)
+    links = _links(browser)
+    assert 0 < len(links) < total, (everything, narrowed)
+    metas = browser.find_elements(By.CSS_SELECTOR, "#search-results .meta")
+    assert all(meta.text.endswith("NYTIMES") for meta in metas)
+    assert "source=NYTIMES" in browser.current_url  # the filtered search can be linked
+
+
+def test_a_query_without_a_result_says_so(browser, site):
+    browser.get(site.url + "search/")
+    assert _status(browser, "xylophonist") == "No story found for “xylophonist”."
+    assert _links(browser) == []
+
+
+def test_nothing_is_loaded_before_the_search_is_used_and_nothing_from_elsewhere(browser, site):
+    browser.get(site.url)
+    assert not any("pagefind" in url for url in _requests(browser))
+    browser.get(site.url + "search/")
+    assert not any("pagefind" in url for url in _requests(browser))
+    browser.find_element(By.ID, "search-query").click()
+    WebDriverWait(browser, 10).until(lambda b: any(u.endswith("pagefind.js") for u in _requests(b)))
+    _status(browser, "Samarkand")
+    assert all(url.startswith(site.url) for url in _requests(browser)), _requests(browser)
+
+
+LIGHTHOUSE = ROOT / "tests/tools/node_modules/.bin/lighthouse"
+
+
+def test_lighthouse_scores_the_search_page_100_with_a_query(site, tmp_path):
+    """Accessibility, best practices and SEO at 100 with results shown (performance is machine noise)."""
+    if not LIGHTHOUSE.is_file():
+        missing("Lighthouse in tests/tools/node_modules")
+    report = tmp_path / "report.json"
+    done = subprocess.run(
+        [
+            str(LIGHTHOUSE),
+            site.url + "search/?q=Samarkand",
+            "--quiet",
+            "--only-categories=accessibility,best-practices,seo",
+            "--chrome-flags=--headless --no-sandbox --disable-gpu",
+            "--output=json",
+            f"--output-path={report}",
+        ],
+        env={**os.environ, "CHROME_PATH": str(CHROMIUM)},
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(report.read_text())
+    scores = {name: category["score"] for name, category in result["categories"].items()}
+    failing = [
+        f"{name}: {audit['title']}"
+        for name, audit in result["audits"].items()
+        if audit.get("score") is not None and audit["score"] < 1 and audit["scoreDisplayMode"] == "binary"
+    ]
+    assert scores == {"accessibility": 1, "best-practices": 1, "seo": 1}, failing
+    assert result["finalDisplayedUrl"] == site.url + "search/?q=Samarkand"
+    assert result["audits"]["errors-in-console"]["score"] == 1  # the index loaded, and the search ran
+
+
+def test_the_index_holds_the_stories_only_with_their_filters(site, tmp_path):
+    output = _build(ROOT, tmp_path / "public")
+    entry = json.loads((output / "pagefind/pagefind-entry.json").read_text())
+    stories = [page for page in output.rglob("*.html") if 'class="kind-article' in page.read_text()]
+    assert entry["languages"]["en"]["page_count"] == len(stories) == 17
+    fragments = [_fragment(file) for file in (output / "pagefind/fragment").iterdir()]
+    urls = {fragment["url"] for fragment in fragments}
+    assert "/" + SAMARKAND in urls and "/" not in urls and "/tags/russia/" not in urls
+    samarkand = next(f for f in fragments if f["url"] == "/" + SAMARKAND)
+    assert samarkand["filters"]["source"] == ["NYTIMES"]
+    assert samarkand["filters"]["location"] == ["Samarkand, Uzbekistan"]
+    assert "Russia" in samarkand["filters"]["tag"]
+    assert samarkand["meta"]["title"].startswith("Putin and Xi meet in Samarkand")
+    assert samarkand["content"].startswith("Putin and Xi meet in Samarkand")
+    for navigation in ("min read", "More from", "Read the original", "Related stories", "Older story"):
+        assert navigation not in samarkand["content"]
+    index = {file.relative_to(output).as_posix() for file in output.glob("pagefind/**/*") if file.is_file()}
+    assert {"pagefind/pagefind-ui.js", "pagefind/pagefind-highlight.js"}.isdisjoint(index)
+    record = read_record(output)
+    assert record and index <= record  # digest replaces these files, and no other
+
+
+def _fragment(file: Path) -> dict:
+    """A Pagefind fragment: gzip, then a signature, then the page's JSON."""
+    data = gzip.decompress(file.read_bytes())
+    return json.loads(data[data.index(b"{") :])
+
+
+def _build(root: Path, output: Path, *args: str, env: dict[str, str] | None = None) -> Path:
+    done = subprocess.run(
+        [sys.executable, "-m", "digest.cli", "build", "-q", "--output", str(output), *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000", **(env or {})},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return output
+
+
+STORY = """---
+title: Quiet harbour reopens
+date: 2023-03-01T09:00:00Z
+source: Harbour Gazette
+tags: [Shipping]
+---
+The harbour reopened to ferries on Friday after a winter of repairs.
+"""
+FAILING = "#!/bin/sh\necho 'Error: the disk said no' >&2\nexit 3\n"
+
+
+def _sample(root: Path, search: str = "") -> Path:
+    """A small site of two stories in `root`, with `search:` as given."""
+    (root / "content").mkdir(parents=True)
+    (root / "site.yml").write_text(SITE_YML + search, encoding="utf-8")
+    (root / "content/harbour.md").write_text(STORY, encoding="utf-8")
+    other = STORY.replace("Quiet harbour reopens", "Lighthouse keeper retires").replace("harbour", "cape")
+    (root / "content/keeper.md").write_text(other, encoding="utf-8")
+    return root
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def _run(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000", **(env or {})},
+        check=False,
+    )
+
+
+def _words(output: Path) -> str:
+    """Every word the index holds, as the fragments give them."""
+    return " ".join(_fragment(file)["content"] for file in (output / "pagefind/fragment").iterdir())
+
+
+def test_search_false_builds_no_index_no_page_and_no_box_and_removes_an_old_index(tmp_path):
+    root = _sample(tmp_path)
+    output = _build(root, root / "public")
+    assert (output / "pagefind/pagefind.js").is_file() and (output / "search/index.html").is_file()
+    assert 'id="site-search-query"' in (output / "index.html").read_text()
+    (root / "site.yml").write_text(SITE_YML + "search: false\n", encoding="utf-8")
+    _build(root, output)
+    files = _files(output)
+    assert not any(path.startswith(("pagefind/", "search/")) for path in files), sorted(files)
+    pages = [data for path, data in files.items() if path.endswith(".html")]
+    assert pages and not any(b"site-search" in data or b'type="module"' in data for data in pages)
+    assert b"pagefind" not in files[".digest-record"] and b"search/" not in files["sitemap.xml"]
+
+
+def test_search_must_be_true_or_false(tmp_path):
+    root = _sample(tmp_path, "search: sometimes\n")
+    with pytest.raises(BuildError) as caught:
+        load_config(root / "site.yml")
+    [error] = caught.value.errors
+    assert str(error).endswith("site.yml:3: `search`: expected `true` or `false`, found `sometimes`")
+
+
+def test_a_no_op_build_never_indexes_and_an_edit_reindexes(tmp_path):
+    root = _sample(tmp_path)
+    output = _build(root, root / "public")
+    indexed = _files(output / "pagefind")
+    broken = {"PAGEFIND_BINARY_PATH": str(tmp_path / "no-such-pagefind")}
+    _build(root, output, env=broken)  # nothing changed: answered without Pagefind
+    (output / "index.html").write_text("")  # a page that is not indexed, rewritten: the index is kept
+    _build(root, output, env=broken)
+    assert _files(output / "pagefind") == indexed
+    story = root / "content/harbour.md"
+    story.write_text(STORY + "A quokka was seen on the quay.\n", encoding="utf-8")
+    before = _files(output)
+    failed = _run(root, "-m", "digest.cli", "build", "--output", str(output), env=broken)
+    assert failed.returncode == 1
+    assert "site.yml: search needs the Pagefind program, but there is no " in failed.stderr
+    assert "run `pip install 'pagefind[bin]'` (or set `search: false`" in failed.stderr
+    assert _files(output) == before  # the edit was not published without its index
+    _build(root, output)
+    assert "quokka" in _words(output) and "quokka" not in " ".join(map(str, indexed.values()))
+
+
+def test_pagefind_failing_fails_the_build_and_leaves_the_last_site(tmp_path):
+    root = _sample(tmp_path)
+    output = _build(root, root / "public")
+    program = tmp_path / "pagefind"
+    program.write_text(FAILING)
+    program.chmod(0o755)
+    (root / "content/harbour.md").write_text(STORY + "More.\n", encoding="utf-8")
+    before = _files(output)
+    failed = _run(root, "-m", "digest.cli", "build", env={"PAGEFIND_BINARY_PATH": str(program)})
+    assert failed.returncode == 1
+    assert failed.stderr.startswith(
+        "site.yml: Pagefind could not index the site: Error: the disk said no "
+        "(or set `search: false` to build the site without search)"
+    )
+    assert _files(output) == before
+
+
+@pytest.mark.parametrize(
+    "moment",
+    ["subprocess.Popen:pagefind", "open:pagefind/fragment/"],
+    ids=["while-pagefind-runs", "while-staging-the-index"],
+)
+def test_a_build_killed_while_indexing_leaves_the_last_site_whole(tmp_path, moment):
+    root = _sample(tmp_path)
+    output = _build(root, root / "public")
+    before = _files(output)
+    (root / "content/harbour.md").write_text(STORY + "A quokka was seen on the quay.\n", encoding="utf-8")
+    halt = str(ROOT / "tests/halt_digest.py")
+    killed = _run(root, halt, "--at", moment, "--then", "kill:0.002", "--", "build")
+    assert killed.returncode == -9, killed.stderr
+    _wait(lambda: not _running_in(tmp_path), what="Pagefind to die with the build (SIGKILL from the kernel)")
+    after = _files(output)
+    assert after == before or b"quokka" in after["2023/03/harbour/index.html"]  # old site, or new
+    assert (after == before) == ("quokka" not in _words(output))  # each with its own index, whole
+    _build(root, output)
+    assert "quokka" in _words(output)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".public.")]  # leftovers removed
+
+
+def _running_in(folder: Path) -> list[str]:
+    """Command lines of live processes started in `folder` (so a test sees an orphaned indexer)."""
+    found = []
+    for process in Path("/proc").iterdir():
+        try:
+            cwd = (process / "cwd").resolve()
+        except OSError:
+            continue
+        if process.name.isdigit() and cwd.is_relative_to(folder) and cwd != folder:
+            found.append((process / "cmdline").read_text())
+    return found
+
+
+def test_the_preview_serves_the_index_and_indexes_each_save(tmp_path):
+    root = _sample(tmp_path / "site")
+    with _serving(root) as (url, _), chromium(tmp_path / "profile") as browser:
+        _wait(lambda: _probe(url), what="the preview server")
+        browser.get(url + "search/?q=harbour")
+        assert "found" in _status(browser)
+        assert _links(browser)[0] == url + "2023/03/harbour/"
+        (root / "content/keeper.md").write_text(STORY.replace("harbour", "quokka"), encoding="utf-8")
+        _wait(lambda: "quokka" in _get(url + "2023/03/keeper/")[1], what="the rebuild")
+        browser.get(url + "search/?q=quokka")
+        assert "1 story found" in _status(browser)
+        assert _links(browser) == [url + "2023/03/keeper/"]
