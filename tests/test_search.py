@@ -124,7 +124,8 @@ def test_nothing_is_loaded_before_the_search_is_used_and_nothing_from_elsewhere(
 LIGHTHOUSE = ROOT / "tests/tools/node_modules/.bin/lighthouse"
 
 
-def test_lighthouse_scores_the_search_page_100_with_a_query(site, tmp_path):
+@pytest.mark.parametrize("page", ["search/?q=Samarkand", "editions/3/"], ids=["search", "edition"])
+def test_lighthouse_scores_100_on_the_search_page_with_a_query_and_on_an_edition(site, tmp_path, page):
     """Accessibility, best practices and SEO at 100 with results shown (performance is machine noise)."""
     if not LIGHTHOUSE.is_file():
         missing("Lighthouse in tests/tools/node_modules")
@@ -132,7 +133,7 @@ def test_lighthouse_scores_the_search_page_100_with_a_query(site, tmp_path):
     done = subprocess.run(
         [
             str(LIGHTHOUSE),
-            site.url + "search/?q=Samarkand",
+            site.url + page,
             "--quiet",
             "--only-categories=accessibility,best-practices,seo",
             "--chrome-flags=--headless --no-sandbox --disable-gpu",
@@ -154,8 +155,8 @@ def test_lighthouse_scores_the_search_page_100_with_a_query(site, tmp_path):
         if audit.get("score") is not None and audit["score"] < 1 and audit["scoreDisplayMode"] == "binary"
     ]
     assert scores == {"accessibility": 1, "best-practices": 1, "seo": 1}, failing
-    assert result["finalDisplayedUrl"] == site.url + "search/?q=Samarkand"
-    assert result["audits"]["errors-in-console"]["score"] == 1  # the index loaded, and the search ran
+    assert result["finalDisplayedUrl"] == site.url + page
+    assert result["audits"]["errors-in-console"]["score"] == 1  # on the search page: the index loaded and ran
 
 
 def test_the_index_holds_the_stories_only_with_their_filters(site, tmp_path):
