@@ -110,7 +110,7 @@ def test_outside_links_are_asked_at_a_pace_and_failures_named_at_their_lines(tmp
         f"content/a.md:12: warning: link to {a}/slow — no answer within 0.5 s; {browser}",
         f"content/b.md:8: warning: link to {b}/loop-a — a redirect loop (back to {b}/loop-a); {browser}",
         f"content/b.md:10: warning: link to {b}/hop/1 — more than 5 redirects; {browser}",
-        "check ok: 0 error(s), 5 warning(s) in 2 stories and 11 pages",
+        "check ok: 0 error(s), 5 warning(s) in 2 stories and 12 pages",
     ]
     assert status == 0
     asked = [(method, path) for _, _, method, path in server.requests]

@@ -112,6 +112,6 @@ def test_every_link_message(make_site, capsys):
         "content/a.md:12: image /images/none.png — no such file in the content or static folder; add it, or "
         "fix the path",
         "content/a.md:14: link `mailto:desk` names no address — write mailto:name@example.org",
-        "check failed: 7 error(s), 0 warning(s) in 2 stories and 11 pages",
+        "check failed: 7 error(s), 0 warning(s) in 2 stories and 12 pages",
     ]
     assert status == 1

@@ -70,8 +70,10 @@ def _requests(browser) -> list[str]:
 
 def test_a_query_finds_the_right_story_first_and_its_link_works_under_the_sub_path(browser, site):
     browser.get(site.url + "search/")
-    assert "found for “Samarkand summit”" in _status(browser, "Samarkand summit")
-    assert _links(browser)[0] == site.url + SAMARKAND
+    assert "found for “Putin Xi Samarkand”" in _status(browser, "Putin Xi Samarkand")
+    links = _links(browser)
+    assert links[0] == site.url + SAMARKAND
+    assert site.url + "editions/3/" in links  # the edition that carries it is found too, after it
     browser.find_element(By.CSS_SELECTOR, "#search-results h2 a").click()
     WebDriverWait(browser, 10).until(lambda b: b.current_url == site.url + SAMARKAND)
     assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Putin and Xi meet in Samarkand")
@@ -95,13 +97,13 @@ def test_a_source_filter_narrows_the_results(browser, site):
     assert total > 2, everything
     source = Select(browser.find_element(By.CSS_SELECTOR, "select[data-filter=source]"))
     browser.execute_script("document.getElementById('search-status').textContent = ''")
-    source.select_by_value("NYTIMES")
+    source.select_by_value("The New York Times")
     narrowed = _status(browser)
     links = _links(browser)
     assert 0 < len(links) < total, (everything, narrowed)
     metas = browser.find_elements(By.CSS_SELECTOR, "#search-results .meta")
-    assert all(meta.text.endswith("NYTIMES") for meta in metas)
-    assert "source=NYTIMES" in browser.current_url  # the filtered search can be linked
+    assert all(meta.text.endswith("The New York Times") for meta in metas)
+    assert "source=The+New+York+Times" in browser.current_url  # the filtered search can be linked
 
 
 def test_a_query_without_a_result_says_so(browser, site):
@@ -124,7 +126,8 @@ def test_nothing_is_loaded_before_the_search_is_used_and_nothing_from_elsewhere(
 LIGHTHOUSE = ROOT / "tests/tools/node_modules/.bin/lighthouse"
 
 
-def test_lighthouse_scores_the_search_page_100_with_a_query(site, tmp_path):
+@pytest.mark.parametrize("page", ["search/?q=Samarkand", "editions/3/"], ids=["search", "edition"])
+def test_lighthouse_scores_100_on_the_search_page_with_a_query_and_on_an_edition(site, tmp_path, page):
     """Accessibility, best practices and SEO at 100 with results shown (performance is machine noise)."""
     if not LIGHTHOUSE.is_file():
         missing("Lighthouse in tests/tools/node_modules")
@@ -132,7 +135,7 @@ def test_lighthouse_scores_the_search_page_100_with_a_query(site, tmp_path):
     done = subprocess.run(
         [
             str(LIGHTHOUSE),
-            site.url + "search/?q=Samarkand",
+            site.url + page,
             "--quiet",
             "--only-categories=accessibility,best-practices,seo",
             "--chrome-flags=--headless --no-sandbox --disable-gpu",
@@ -154,20 +157,22 @@ def test_lighthouse_scores_the_search_page_100_with_a_query(site, tmp_path):
         if audit.get("score") is not None and audit["score"] < 1 and audit["scoreDisplayMode"] == "binary"
     ]
     assert scores == {"accessibility": 1, "best-practices": 1, "seo": 1}, failing
-    assert result["finalDisplayedUrl"] == site.url + "search/?q=Samarkand"
-    assert result["audits"]["errors-in-console"]["score"] == 1  # the index loaded, and the search ran
+    assert result["finalDisplayedUrl"] == site.url + page
+    assert result["audits"]["errors-in-console"]["score"] == 1  # on the search page: the index loaded and ran
 
 
-def test_the_index_holds_the_stories_only_with_their_filters(site, tmp_path):
+def test_the_index_holds_the_stories_and_editions_only_with_their_filters(site, tmp_path):
     output = _build(ROOT, tmp_path / "public")
     entry = json.loads((output / "pagefind/pagefind-entry.json").read_text())
     stories = [page for page in output.rglob("*.html") if 'class="kind-article' in page.read_text()]
-    assert entry["languages"]["en"]["page_count"] == len(stories) == 17
+    editions = list(output.glob("editions/*/index.html"))
+    assert entry["languages"]["en"]["page_count"] == len(stories) + len(editions) == 17 + 7
     fragments = [_fragment(file) for file in (output / "pagefind/fragment").iterdir()]
     urls = {fragment["url"] for fragment in fragments}
     assert "/" + SAMARKAND in urls and "/" not in urls and "/tags/russia/" not in urls
     samarkand = next(f for f in fragments if f["url"] == "/" + SAMARKAND)
-    assert samarkand["filters"]["source"] == ["NYTIMES"]
+    assert samarkand["filters"]["source"] == ["The New York Times"]
+    assert samarkand["filters"]["edition"] == ["No. 3 — Summit week"]
     assert samarkand["filters"]["location"] == ["Samarkand, Uzbekistan"]
     assert "Russia" in samarkand["filters"]["tag"]
     assert samarkand["meta"]["title"].startswith("Putin and Xi meet in Samarkand")

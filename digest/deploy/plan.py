@@ -17,6 +17,7 @@ Held = tuple[str, int]  # what a target holds at a path: content hash, size
 
 FEEDS = ("feed.xml", "rss.xml", "feed.json")
 LAST = ("index.html", *FEEDS, "sitemap.xml", "robots.txt")  # at the site's root, in this order
+SEARCH_ENTRY = "pagefind/pagefind-entry.json"  # names the search index's other files: goes after them
 TYPES = MappingProxyType(
     {
         ".html": "text/html; charset=utf-8",
@@ -76,7 +77,7 @@ def rank(path: str) -> tuple[int, int, str]:
         return 2 + LAST.index(path), 0, path
     if name in FEEDS:
         return 2 + LAST.index(name), 1, path  # a tag's feed, with the site's
-    return (1 if name.endswith(".html") else 0), 0, path
+    return (1 if name.endswith(".html") or path == SEARCH_ENTRY else 0), 0, path
 
 
 def content_type(path: str) -> str:
