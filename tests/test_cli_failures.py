@@ -28,6 +28,7 @@ BROKEN = {
     "import": ("digest.curator.feed_import:import_feeds", ["import", str(FEED)]),
     "check": ("digest.curator.check:run_check", ["check"]),
     "email": ("digest.newsletter.command:mail_edition", ["email"]),
+    "deploy": ("digest.deploy.run:deploy", ["deploy", "./mirror"]),
 }
 
 
