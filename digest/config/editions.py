@@ -8,8 +8,8 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
+from digest.config.hints import describe, did_you_mean
 from digest.config.lined_yaml import Fields
-from digest.config.load import describe, did_you_mean
 from digest.config.site_config import (
     CADENCES,
     FRONT_PAGES,

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 import yaml
 
+from digest.config.hints import did_you_mean
 from digest.config.site_config import EmailConfig, SmtpConfig
 from digest.errors import DigestError
 
@@ -90,13 +91,6 @@ def _smtp(check: Checker, value: Any) -> SmtpConfig:
             f"`password_env` names an environment variable, like DIGEST_SMTP_PASSWORD, not `{password_env}`",
         )
     return SmtpConfig(host, port, security, None if user is None else check.text("email", user), password_env)
-
-
-def did_you_mean(word: str, choices: tuple[str, ...]) -> str:
-    """load.py's hint; imported late, as load.py imports this module."""
-    from digest.config.load import did_you_mean as hint
-
-    return hint(word, choices)
 
 
 def _listed(value: Any) -> list[Any]:

@@ -11,7 +11,10 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from digest.config.deploy_targets import deploy_targets
+from digest.config.editions import editions_config
+from digest.config.email import email_config
 from digest.config.folders import folder_problems
+from digest.config.hints import describe, did_you_mean
 from digest.config.lined_yaml import Fields, load_fields
 from digest.config.site_config import (
     DEFAULT_EXTENSIONS,
@@ -22,6 +25,7 @@ from digest.config.site_config import (
     Publisher,
     SiteConfig,
 )
+from digest.config.sources import parse_sources
 from digest.errors import BuildError, DigestError
 from digest.safeurl import url_problem
 from digest.urls import slugify
@@ -127,16 +131,10 @@ def _settings(check: _Checker, values: dict[str, Any]) -> dict[str, Any]:
     if "slugs" in values:
         kwargs["slugs"] = _slugs(check, values["slugs"])
     if "sources" in values:
-        from digest.config.sources import parse_sources  # it uses this module's checks
-
         kwargs["sources"] = parse_sources(values["sources"], check.raw)
     if "email" in values:
-        from digest.config.email import email_config
-
         kwargs["email"] = email_config(check, values["email"])
     if "editions" in values:
-        from digest.config.editions import editions_config  # which uses this module's hints
-
         kwargs["editions"] = editions_config(check.raw, values["editions"])
     if "search" in values:
         kwargs["search"] = _search(check, values["search"])
@@ -148,12 +146,6 @@ def _search(check: _Checker, value: Any) -> bool:
     if not isinstance(value, bool):
         raise check.fail("search", f"expected `true` or `false`, found {describe(value)}")
     return value
-
-
-def did_you_mean(word: str, choices: set[str] | tuple[str, ...]) -> str:
-    """A hint naming the closest valid key, or nothing when no key is close."""
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.7)
-    return f" — did you mean `{close[0]}`?" if close else f" — valid keys: {', '.join(sorted(choices))}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,19 +185,6 @@ class _Checker:
                 if sub not in allowed:
                     raise self.fail(key, f"unknown key `{sub}`{did_you_mean(str(sub), allowed)}")
         return items
-
-
-def describe(value: Any) -> str:
-    """Name a YAML value's type the way a site.yml author would."""
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"`{str(value).lower()}`"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return f"`{value}`"
 
 
 def _base_url(check: _Checker, value: Any) -> str:
@@ -298,11 +277,6 @@ def _size(check: _Checker, value: Any) -> int:
             "markdown", f"`max_size` must be a size like `2 MB` or `800 KB`, not {describe(value)}"
         )
     return round(float(found.group(1)) * (1_000 if found.group(2).upper() == "KB" else 1_000_000))
-
-
-def megabytes(size: int) -> str:
-    """A size as people say it (`3.1 MB`, `1 MB`), rounded up so a file over a limit never shows as equal."""
-    return f"{-(-size // 10_000) / 100:.2f}".rstrip("0").rstrip(".") + " MB"
 
 
 SLUG_KINDS = ("tags", "sources", "locations")

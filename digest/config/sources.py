@@ -7,8 +7,8 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from digest.config.hints import describe, did_you_mean
 from digest.config.lined_yaml import Fields, load_fields
-from digest.config.load import describe, did_you_mean
 from digest.config.site_config import SourceEntry
 from digest.errors import BuildError, DigestError
 from digest.safeurl import url_problem

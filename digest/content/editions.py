@@ -9,8 +9,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from digest.config.hints import describe
 from digest.config.lined_yaml import Fields, load_fields
-from digest.config.load import describe
 from digest.config.site_config import SiteConfig
 from digest.content.dates import parse_date
 from digest.content.file_bytes import read_content, unreadable

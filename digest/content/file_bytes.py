@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from stat import S_ISREG
 
-from digest.config.load import megabytes
+from digest.config.hints import megabytes
 from digest.errors import DigestError
 
 

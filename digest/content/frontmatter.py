@@ -11,8 +11,8 @@ from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
+from digest.config.hints import describe, did_you_mean
 from digest.config.lined_yaml import CONTROL, Fields, control_character, load_fields
-from digest.config.load import describe, did_you_mean
 from digest.config.site_config import EDITION_KEYS, FRONT_MATTER_KEYS, SiteConfig
 from digest.content.article import EditionRef
 from digest.content.dates import filename_date, names_a_time, parse_date
