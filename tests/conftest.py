@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import textwrap
 from collections.abc import Callable
 from datetime import datetime
@@ -24,6 +25,9 @@ from digest.site.model import Site
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI") == "true"
+CAN_MOUNT = os.geteuid() == 0 and shutil.which("unshare") is not None
+# a real full or read-only disk needs a mount of its own; CI runs as root, so there it always runs
+needs_mounts = pytest.mark.skipif(not CAN_MOUNT and not IN_CI, reason="needs root and unshare to mount")
 # the default theme's stylesheet as published: its name carries its content's hash
 STYLE = hashed_name("static/style.css", (ROOT / "themes/default/static/style.css").read_bytes())
 

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import sys
 from datetime import datetime
 
 import pytest
-from conftest import IN_CI
+from conftest import needs_mounts
 from test_config import digest
 
 from digest.config.lined_yaml import load_fields
 from digest.config.load import load_config
 from digest.curator.init import default_title
 
-CAN_MOUNT = os.geteuid() == 0 and shutil.which("unshare") is not None
-needs_mounts = pytest.mark.skipif(not CAN_MOUNT and not IN_CI, reason="needs root and unshare to mount")
 FAILED = "init failed; nothing was written"
 
 

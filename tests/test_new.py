@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
-from conftest import IN_CI, SITE_YML, article, page, text_of, write_files
+from conftest import SITE_YML, article, needs_mounts, page, text_of, write_files
 from test_config import digest
 
 from digest.cli import main
@@ -19,8 +18,6 @@ from digest.config.load import load_config
 from digest.content.frontmatter import parse
 from digest.curator.story_file import NewStory, story_text
 
-CAN_MOUNT = os.geteuid() == 0 and shutil.which("unshare") is not None
-needs_mounts = pytest.mark.skipif(not CAN_MOUNT and not IN_CI, reason="needs root and unshare to mount")
 KILL_AT = Path(__file__).parent / "faults" / "kill_at.py"
 FAILED = "new failed; nothing was written"
 REGISTRY = """\

@@ -17,13 +17,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import IN_CI, SITE_YML, article, write_files
+from conftest import SITE_YML, article, needs_mounts, write_files
 from test_config import digest, files_in
 
 from digest.oserrors import FIXES, explain
 
-CAN_MOUNT = os.geteuid() == 0 and shutil.which("unshare") is not None
-needs_mounts = pytest.mark.skipif(not CAN_MOUNT and not IN_CI, reason="needs root and unshare to mount")
 FAILED = "build failed; the previous output is unchanged"
 
 # Run inside the namespace: build once, break the disk as the scenario says, edit a story, build again.

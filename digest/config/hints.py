@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Collection
 from typing import Any
 
 
-def did_you_mean(word: str, choices: set[str] | tuple[str, ...]) -> str:
+def did_you_mean(word: str, choices: Collection[str]) -> str:
     """A hint naming the closest valid key, or nothing when no key is close."""
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.7)
     return f" — did you mean `{close[0]}`?" if close else f" — valid keys: {', '.join(sorted(choices))}"

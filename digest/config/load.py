@@ -30,7 +30,7 @@ from digest.errors import BuildError, DigestError
 from digest.safeurl import url_problem
 from digest.urls import slugify
 
-_KEYS = {f.name for f in fields(SiteConfig) if f.init} - {"root"}
+_KEYS = frozenset({f.name for f in fields(SiteConfig) if f.init} - {"root"})
 
 
 def load_config(path: Path, overrides: dict[str, Any] | None = None) -> SiteConfig:
