@@ -178,6 +178,15 @@ def test_a_link_another_story_has_is_named_with_its_line(site: Path) -> None:
     )
 
 
+def test_a_link_spelt_another_way_is_the_same_link(site: Path) -> None:
+    other = NYT_LINK.replace("https://", "http://").rstrip("/") + "?utm_source=rss"
+    write_files(site, {"content/old.md": article("Old", "2023-11-02", body=f"\nSee <{other}>.\n")})
+    made = digest("new", "Typhoon", "--url", NYT_LINK, cwd=site)
+    line = (site / "content/old.md").read_text().splitlines().index(f"See <{other}>.") + 1
+    said = f"warning: content/old.md:{line}: already links {NYT_LINK} — the new story may repeat it\n"
+    assert made.stderr == said
+
+
 @pytest.mark.parametrize(
     ("option", "value", "message"),
     [

@@ -7,8 +7,6 @@ site.yml, on the line of the key that is wrong.
 from __future__ import annotations
 
 import re
-from email.errors import HeaderParseError
-from email.headerregistry import Address, HeaderRegistry
 from types import MappingProxyType
 from typing import Any, Protocol
 
@@ -114,6 +112,9 @@ def _address(check: Checker, key: str, value: Any) -> str:
 
 def parse_address(text: str) -> str | None:
     """One address, normalised as a header writes it, or None when `text` is not exactly one."""
+    from email.errors import HeaderParseError  # loaded only for a site with an `email:` section
+    from email.headerregistry import Address, HeaderRegistry
+
     try:
         header = HeaderRegistry()("To", text)
         addresses: tuple[Address, ...] = header.addresses  # type: ignore[attr-defined]

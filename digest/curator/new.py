@@ -21,7 +21,10 @@ from digest.content.read import read_article
 from digest.curator.story_file import NewStory, story_path, story_text, write_story
 from digest.errors import BuildError, BuildWarning, DigestError
 from digest.safeurl import url_problem
-from digest.urls import slugify
+from digest.urls import link_key, slugify
+
+# a web address as Markdown, HTML or YAML write it: it ends at a space, a quote, a bracket or `>`
+_LINK = re.compile(rb"https?://[^\s\"'<>)\]]+", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,17 +163,21 @@ def _require_free_url(config: SiteConfig, story: NewStory, stories: dict[str, ob
 
 
 def same_link(url: str, stories: dict[str, object], config: SiteConfig) -> list[BuildWarning]:
-    """A warning for each story that already links `url` (the same story curated twice, probably)."""
-    needle = url.encode()
-    # the link itself, not a longer one it begins: next comes the end, a quote, a space or a bracket
-    exact = re.compile(re.escape(needle) + rb"(?![^\s\"'<>)\]])")
+    """A warning for each story that already links `url`, however spelt (`urls.link_key`, as import's)."""
+    wanted = link_key(url)
+    host = (urlsplit(url).hostname or "").encode()
     found = []
     for other in stories:
         try:
             data = Path(other).read_bytes()
         except OSError:
             continue
-        if needle in data and (match := exact.search(data)):
+        if host not in data.lower():
+            continue  # most stories: the host is not even named
+        match = next(
+            (m for m in _LINK.finditer(data) if link_key(m.group().decode(errors="replace")) == wanted), None
+        )
+        if match:
             line = data.count(b"\n", 0, match.start()) + 1
             message = f"already links {url} — the new story may repeat it"
             found.append(BuildWarning(config.shown(Path(other)), line, message))

@@ -13,8 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import css_inline
-
 from digest.config.site_config import SiteConfig
 from digest.content.article import Article, newest
 from digest.render.email_text import References, text_paragraphs
@@ -132,5 +130,7 @@ def inlined(draw: Callable[[dict[str, Any]], str]) -> str:
 
 def inline_css(html: str) -> str:
     """Move the `<style>` rules into each element's style; `data-css-inline="ignore"` styles stay."""
+    import css_inline  # loaded when an email is made, not by every build that starts
+
     inliner = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False)
     return _INLINED.sub("", inliner.inline(html), count=1).rstrip("\n") + "\n"  # a file ends its last line
