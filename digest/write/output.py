@@ -179,7 +179,7 @@ def _gather(new: Path, destination: Path, unchanged: set[str], listed: set[str])
     """Complete the new folder: hard links to the unchanged files, and every file digest did not write."""
     if not destination.is_dir():
         return
-    for path in unchanged:
+    for path in sorted(unchanged):  # one order every run: the same folders made, the same steps taken
         _link(destination / path, new / path)
     for folder, subfolders, files in os.walk(destination):
         relative = Path(folder).relative_to(destination)
