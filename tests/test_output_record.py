@@ -149,6 +149,17 @@ def test_files_digest_did_not_write_survive_every_kind_of_build(site):
     assert "PRECIOUS.txt" not in read_record(site / "public")
 
 
+@pytest.mark.parametrize("removed", [1, 10], ids=["changed-in-place", "switched-in-whole"])
+def test_a_removed_storys_folder_goes_and_someones_empty_folder_stays(site, removed):
+    (site / "public/to-fill-later").mkdir()
+    for n in range(1, removed + 1):
+        (site / f"content/story-{n}.md").unlink()
+    build(load_config(site / "site.yml"))
+    assert (site / "public/to-fill-later").is_dir()
+    folders = {p.name for p in (site / "public/2022/09").iterdir()}
+    assert folders == {f"story-{n}" for n in range(removed + 1, 13)}
+
+
 def test_a_page_never_replaces_a_file_digest_did_not_write(site):
     (site / "public/2022/09/story-20").mkdir(parents=True)
     (site / "public/2022/09/story-20/index.html").write_text("someone's page")

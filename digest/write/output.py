@@ -183,12 +183,11 @@ def _gather(new: Path, destination: Path, unchanged: set[str], listed: set[str])
         _link(destination / path, new / path)
     for folder, subfolders, files in os.walk(destination):
         relative = Path(folder).relative_to(destination)
+        if not subfolders and not files:  # someone's empty folder; one that held only removed files goes
+            (new / relative).mkdir(parents=True, exist_ok=True)
         for name in subfolders:  # a symlink to a folder is listed here, and carried over as a link
-            source = Path(folder, name)
-            if source.is_symlink():
-                _link(source, new / relative / name)
-            else:
-                (new / relative / name).mkdir(parents=True, exist_ok=True)
+            if Path(folder, name).is_symlink():
+                _link(Path(folder, name), new / relative / name)
         for name in files:
             path = (relative / name).as_posix()
             if path not in listed and path != RECORD:  # someone's file: carried over as it is
