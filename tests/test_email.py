@@ -233,6 +233,19 @@ def test_digest_email_writes_the_latest_edition_with_the_built_files_as_its_part
     assert _eml(tmp_path / "out/first.eml")["Subject"].startswith("No. 1")
 
 
+def test_digest_email_warns_when_even_the_headlines_pass_gmails_limit(tmp_path):
+    _site(tmp_path, stories=500)
+    done = digest("email", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    size = len(_eml(tmp_path / "edition-2.eml").get_body(("html",)).get_content().encode())
+    assert size > CLIP_BYTES
+    assert done.stderr == (
+        f"warning: edition 2's email is {size // 1024} KB of HTML even with headlines only, and Gmail "
+        "shows only the first 102 KB of a message — split the edition, or list fewer stories in it\n"
+    )
+    assert done.stdout == "wrote edition 2, “Harvest week”, to edition-2.eml\n"
+
+
 def test_digest_email_never_writes_the_output_folder(tmp_path):
     _site(tmp_path)
     done = digest("email", "--output", "two.eml", cwd=tmp_path)

@@ -69,6 +69,7 @@ def add_parser(commands: Commands) -> None:
 def run(args: argparse.Namespace) -> int:
     """Make the edition's message under the site's lock; say where it went and who refused it."""
     from digest.newsletter.command import mail_edition
+    from digest.render.email import CLIP_BYTES
 
     require_config(args.config)
     with site_locked(args.config.parent.resolve(), waiting):
@@ -79,6 +80,13 @@ def run(args: argparse.Namespace) -> int:
             draft=args.draft,
             deliver=args.send,
             to=tuple(args.to),
+        )
+    if mailed.html_bytes > CLIP_BYTES:
+        print(
+            f"warning: edition {mailed.number}'s email is {mailed.html_bytes // 1024} KB of HTML even with "
+            f"headlines only, and Gmail shows only the first {CLIP_BYTES // 1024} KB of a message "
+            "— split the edition, or list fewer stories in it",
+            file=sys.stderr,
         )
     if mailed.written:
         print(f"wrote edition {mailed.number}, “{mailed.title}”, to {relative(mailed.written).as_posix()}")

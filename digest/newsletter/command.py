@@ -24,6 +24,7 @@ class Mailed(NamedTuple):
     written: Path | None
     sent: tuple[str, ...]
     refused: dict[str, tuple[int, bytes]]
+    html_bytes: int  # over CLIP_BYTES even as headlines: Gmail will clip it
 
 
 def mail_edition(
@@ -66,7 +67,7 @@ def mail_edition(
     if deliver and email.smtp is not None:
         refused = send(email.smtp, message, recipients, os.environ, config_path)
     sent = tuple(r for r in recipients if r not in refused) if deliver else ()
-    return Mailed(made.number, made.title, written, sent, refused)
+    return Mailed(made.number, made.title, written, sent, refused, len(made.html.encode("utf-8")))
 
 
 def _address(config_path: Path, text: str) -> str:
