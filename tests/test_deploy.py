@@ -225,6 +225,27 @@ def test_without_rsync_the_fix_is_named(make_site, tmp_path_factory):
     assert "rsync is not installed — install it (apt-get install rsync) and deploy again" in result.stderr
 
 
+OLD_RSYNC = """#!/bin/sh
+echo 'rsync: --mkpath: unknown option' >&2
+echo 'rsync error: syntax or usage error (code 1) at main.c(1592) [client=3.1.3]' >&2
+exit 1
+"""
+
+
+def test_an_rsync_too_old_for_mkpath_is_named_with_the_version_needed(make_site, tmp_path_factory):
+    """rsync before 3.2.3 (Debian 11, Ubuntu 20.04) knows no --mkpath: its own complaint, from a stand-in."""
+    root = newsroom(make_site({}))
+    programs = tmp_path_factory.mktemp("old-rsync")
+    (programs / "rsync").write_text(OLD_RSYNC)
+    (programs / "rsync").chmod(0o755)
+    result = deploy(root, "./mirror", env={"PATH": str(programs)})
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0].endswith(
+        "this machine's rsync is too old: deploying needs rsync 3.2.3 or newer (for --mkpath) "
+        "— install a newer rsync and deploy again"
+    )
+
+
 def test_a_changed_stylesheet_gets_a_new_name_that_every_page_links(make_site):
     root = newsroom(make_site({}))
     theme_css = root / "themes/default/static/style.css"

@@ -80,6 +80,12 @@ def _rsync(
     if done.returncode != 0 and not (deleting and done.returncode == VANISHED):
         said = [line for line in done.stderr.splitlines() if line.strip()]
         why = said[0] if said else f"exit status {done.returncode}"
+        if "--mkpath: unknown option" in done.stderr:  # this one, or the one at the other end
+            where = "the destination's" if "remote" in done.stderr else "this machine's"
+            raise fail(
+                f"{where} rsync is too old: deploying needs rsync 3.2.3 or newer (for --mkpath) "
+                "— install a newer rsync and deploy again"
+            )
         raise fail(
             f"rsync failed: {why} — check that the destination exists and is writable "
             "(for user@host:path, that `ssh user@host` works), then deploy again"
