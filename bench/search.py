@@ -2,11 +2,13 @@
 
     python bench/search.py --articles 10000 [--runs 3] [--keep DIR]
 
-Builds the seeded benchmark corpus (bench/corpus.py), then times, in fresh processes, a no-op rebuild
-and a rebuild after one edited article, with `search: true` and `search: false` alternating run by
-run; measures `public/pagefind/` on disk; and serves the site to headless Chromium, types one query on
-the search page and sums the transfer sizes of what the browser fetched from `pagefind/` (every file
-the first query needed: Pagefind's script, its WebAssembly, the metadata, index and fragments).
+Builds the seeded benchmark corpus (bench/corpus.py), then times, in fresh processes, a no-op rebuild,
+a rebuild after an edit to the newest story (the index part of its month), one after an edit to a
+story in the middle of the archive (the part of its year), and one after a new story is added, with
+`search: true` and `search: false` alternating run by run; measures `public/pagefind/` on disk; and
+serves the site to headless Chromium, types one query on the search page and sums the transfer sizes
+of what the browser fetched from `pagefind/` (every file the first query needed: Pagefind's script,
+its WebAssembly, each part's metadata, the index chunks and fragments).
 Prints a Markdown table.
 """
 
@@ -46,11 +48,24 @@ def set_search(site: Path, on: bool) -> None:
     (site / "site.yml").write_text("\n".join([*lines, f"search: {str(on).lower()}"]) + "\n", encoding="utf-8")
 
 
-def edit(site: Path, run: int) -> None:
-    """Append one sentence to one story, a different sentence each run."""
-    story = sorted((site / "content").rglob("*.md"))[len(list((site / "content").rglob("*.md"))) // 2]
+def edit(site: Path, run: int, which: str) -> None:
+    """Append one sentence to the newest story, or to the one in the middle of the archive."""
+    stories = sorted((site / "content").rglob("*.md"))  # YYYY/MM/YYYY-MM-DD-slug.md: in date order
+    story = stories[-1] if which == "newest" else stories[len(stories) // 2]
     with story.open("a", encoding="utf-8") as file:
         file.write(f"\nThe correspondent added a note in revision {run}.\n")
+
+
+def add(site: Path, run: int, on: bool) -> None:
+    """A new story, dated as the newest and tagged alike (so it joins related lists), filed beside it."""
+    newest = sorted((site / "content").rglob("*.md"))[-1]
+    lines = newest.read_text(encoding="utf-8").splitlines()
+    tags, date = (next(line for line in lines if line.startswith(key)) for key in ("tags:", "date:"))
+    newest.with_name(f"{newest.stem}-added-{run}-{str(on).lower()}.md").write_text(
+        f"---\ntitle: A story added in run {run}\n{date}\nsource: Bench Wire\n{tags}\n---\n"
+        f"A short new story, written for run {run} of the benchmark.\n",
+        encoding="utf-8",
+    )
 
 
 def index_size(public: Path) -> tuple[int, int]:
@@ -118,8 +133,11 @@ def main() -> None:
             set_search(site, on)
             digest(site)  # the settings changed: every page is made again, untimed
             times.setdefault(f"no-op, search {on}", []).append(digest(site))
-            edit(site, run)
-            times.setdefault(f"one edit, search {on}", []).append(digest(site))
+            for which in ("newest", "middle"):
+                edit(site, run, which)
+                times.setdefault(f"one edit to the {which} story, search {on}", []).append(digest(site))
+            add(site, run, on)
+            times.setdefault(f"one story added, search {on}", []).append(digest(site))
     size, count = index_size(site / "public")
     query_bytes, shown = first_query_bytes(site / "public", given.query, folder / "chromium")
     print(f"{given.articles} stories, {os.cpu_count()} cores, median of {given.runs} fresh-process builds\n")

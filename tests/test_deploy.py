@@ -24,14 +24,16 @@ needs_rsync = pytest.mark.skipif(shutil.which("rsync") is None and not IN_CI, re
 
 def test_the_order_is_assets_then_pages_then_home_feeds_and_sitemap():
     paths = ["sitemap.xml", "index.html", "2023/03/a/index.html", STYLE, "feed.json", "tags/grid/feed.xml",
-             "robots.txt", "feed.xml", "rss.xml", "images/map.png", "tags/index.html",
-             "pagefind/pagefind-entry.json", "pagefind/index/en_1.pf_index"]  # fmt: skip
+             "robots.txt", "feed.xml", "rss.xml", "images/map.png", "tags/index.html", "pagefind/parts.json",
+             "pagefind/2023/pagefind-entry.json", "pagefind/2023/index/en_1.pf_index"]  # fmt: skip
     files = {p: Local(p, "h", 1) for p in paths}
     order = [local.path for local in make_plan(files, {}).uploads]
-    # the search index's entry names its other files, so it goes once they are there, with the pages
-    assert order == ["images/map.png", "pagefind/index/en_1.pf_index", STYLE, "2023/03/a/index.html",
-                     "pagefind/pagefind-entry.json", "tags/index.html", "index.html", "feed.xml",
-                     "tags/grid/feed.xml", "rss.xml", "feed.json", "sitemap.xml", "robots.txt"]  # fmt: skip
+    # a search index part's entry names its other files, so it goes once they are there, with the
+    # pages; the list of parts goes once their entries are there, with the home page
+    assert order == ["images/map.png", "pagefind/2023/index/en_1.pf_index", STYLE, "2023/03/a/index.html",
+                     "pagefind/2023/pagefind-entry.json", "tags/index.html", "index.html",
+                     "pagefind/parts.json", "feed.xml", "tags/grid/feed.xml", "rss.xml", "feed.json",
+                     "sitemap.xml", "robots.txt"]  # fmt: skip
 
 
 def test_only_differences_are_planned_and_deletions_come_apart():

@@ -163,12 +163,15 @@ def test_lighthouse_scores_100_on_the_search_page_with_a_query_and_on_an_edition
 
 def test_the_index_holds_the_stories_and_editions_only_with_their_filters(site, tmp_path):
     output = _build(ROOT, tmp_path / "public")
-    entry = json.loads((output / "pagefind/pagefind-entry.json").read_text())
+    parts = [part["name"] for part in json.loads((output / "pagefind/parts.json").read_text())["parts"]]
+    assert parts == ["2022-10", "2022-01-to-09"]  # newest first: the newest month, then the rest of its year
+    counts = [_entry(output, part)["languages"]["en"]["page_count"] for part in parts]
     stories = [page for page in output.rglob("*.html") if 'class="kind-article' in page.read_text()]
     editions = list(output.glob("editions/*/index.html"))
-    assert entry["languages"]["en"]["page_count"] == len(stories) + len(editions) == 17 + 7
-    fragments = [_fragment(file) for file in (output / "pagefind/fragment").iterdir()]
+    assert sum(counts) == len(stories) + len(editions) == 17 + 7
+    fragments = [_fragment(file) for file in output.glob("pagefind/*/fragment/*")]
     urls = {fragment["url"] for fragment in fragments}
+    assert len(urls) == len(fragments) == 24  # each page in one part only
     assert "/" + SAMARKAND in urls and "/" not in urls and "/tags/russia/" not in urls
     samarkand = next(f for f in fragments if f["url"] == "/" + SAMARKAND)
     assert samarkand["filters"]["source"] == ["The New York Times"]
@@ -180,9 +183,13 @@ def test_the_index_holds_the_stories_and_editions_only_with_their_filters(site, 
     for navigation in ("min read", "More from", "Read the original", "Related stories", "Older story"):
         assert navigation not in samarkand["content"]
     index = {file.relative_to(output).as_posix() for file in output.glob("pagefind/**/*") if file.is_file()}
-    assert {"pagefind/pagefind-ui.js", "pagefind/pagefind-highlight.js"}.isdisjoint(index)
+    assert not {"pagefind-ui.js", "pagefind-highlight.js"} & {path.rpartition("/")[2] for path in index}
     record = read_record(output)
     assert record and index <= record  # digest replaces these files, and no other
+
+
+def _entry(output: Path, part: str) -> dict:
+    return json.loads((output / "pagefind" / part / "pagefind-entry.json").read_text())
 
 
 def _fragment(file: Path) -> dict:
@@ -242,13 +249,13 @@ def _run(root: Path, *args: str, env: dict[str, str] | None = None) -> subproces
 
 def _words(output: Path) -> str:
     """Every word the index holds, as the fragments give them."""
-    return " ".join(_fragment(file)["content"] for file in (output / "pagefind/fragment").iterdir())
+    return " ".join(_fragment(file)["content"] for file in output.glob("pagefind/*/fragment/*"))
 
 
 def test_search_false_builds_no_index_no_page_and_no_box_and_removes_an_old_index(tmp_path):
     root = _sample(tmp_path)
     output = _build(root, root / "public")
-    assert (output / "pagefind/pagefind.js").is_file() and (output / "search/index.html").is_file()
+    assert (output / "pagefind/2023-03/pagefind.js").is_file() and (output / "search/index.html").is_file()
     assert 'id="site-search-query"' in (output / "index.html").read_text()
     (root / "site.yml").write_text(SITE_YML + "search: false\n", encoding="utf-8")
     _build(root, output)
@@ -307,7 +314,7 @@ def test_pagefind_failing_fails_the_build_and_leaves_the_last_site(tmp_path):
 
 @pytest.mark.parametrize(
     "moment",
-    ["subprocess.Popen:pagefind", "open:pagefind/fragment/"],
+    ["subprocess.Popen:pagefind", "open:pagefind/2023-03/fragment/"],
     ids=["while-pagefind-runs", "while-staging-the-index"],
 )
 def test_a_build_killed_while_indexing_leaves_the_last_site_whole(tmp_path, moment):

@@ -17,7 +17,8 @@ Held = tuple[str, int]  # what a target holds at a path: content hash, size
 
 FEEDS = ("feed.xml", "rss.xml", "feed.json")
 LAST = ("index.html", *FEEDS, "sitemap.xml", "robots.txt")  # at the site's root, in this order
-SEARCH_ENTRY = "pagefind/pagefind-entry.json"  # names the search index's other files: goes after them
+SEARCH_ENTRY = "pagefind-entry.json"  # names a search index part's other files: goes after them
+SEARCH_PARTS = "pagefind/parts.json"  # names the parts: goes after their entries, with the home page
 TYPES = MappingProxyType(
     {
         ".html": "text/html; charset=utf-8",
@@ -75,9 +76,12 @@ def rank(path: str) -> tuple[int, int, str]:
     name = path.rpartition("/")[2]
     if path in LAST:
         return 2 + LAST.index(path), 0, path
+    if path == SEARCH_PARTS:
+        return 2, 1, path
     if name in FEEDS:
         return 2 + LAST.index(name), 1, path  # a tag's feed, with the site's
-    return (1 if name.endswith(".html") or path == SEARCH_ENTRY else 0), 0, path
+    entry = name == SEARCH_ENTRY and path.startswith("pagefind/")
+    return (1 if name.endswith(".html") or entry else 0), 0, path
 
 
 def content_type(path: str) -> str:

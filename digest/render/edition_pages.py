@@ -66,6 +66,7 @@ def _edition(
             "feeds": FEEDS,
         },
         partial(edition_data, config, edition, front),
+        published=None if front else _day(config, edition),
     )
 
 

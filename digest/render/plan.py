@@ -74,6 +74,7 @@ class Page:
     # when one render is not the whole job (an email: CSS inlined, re-rendered shorter if too long),
     # `finish(draw)` makes the text, calling `draw(extra_context)` to render the template
     finish: Callable[[Callable[[dict[str, Any]], str]], str] | None = None
+    published: datetime | None = None  # when its story or edition appeared: the search index is split by it
     path: str = field(init=False)
     sitemap_entry: str = field(init=False, repr=False)
 
@@ -159,6 +160,7 @@ def _article(
         article.modified,
         {"article": article, "newer": newer, "older": older, "related": related, "edition": edition},
         partial(article_data, config, article),
+        published=article.date,
     )
 
 

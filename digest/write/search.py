@@ -1,5 +1,7 @@
 """The search index: Pagefind run over the site as this build leaves it, so the index goes out with it.
 
+The index is in parts by date (search_parts.py); only the parts whose pages Pagefind would read
+differently (search_view.py) are indexed again, the others are kept as they are in place.
 The site as it will be (pages staged by this build, the others kept in the output folder) exists
 in no one folder until the switch, so the pages that ask to be indexed (`data-pagefind-body`) are
 linked into a scratch folder beside the output folder, where Pagefind reads them. Its files come
@@ -14,10 +16,12 @@ a time: at 10,000 stories more than ten times slower.)
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 
@@ -28,9 +32,11 @@ from digest.workers import die_with_parent
 from digest.write.output import Staging, safe_join
 from digest.write.record import read_record
 from digest.write.search_order import in_order
+from digest.write.search_parts import MANIFEST, Part, split
+from digest.write.search_view import INDEXED, indexed_view
 
 FOLDER = "pagefind"  # where the index is published, beside the pages
-INDEXED = b"data-pagefind-body"  # the attribute that asks for a page to be indexed
+ENTRY = "pagefind-entry.json"  # in each part: its language indexes and the Pagefind version that made it
 SCRATCH = ".digest-search-"  # a scratch folder inside the staging folder, where none can be made beside
 # Pagefind's own search interfaces: the theme brings its own, so these would only be dead weight
 UNUSED = frozenset(
@@ -49,21 +55,99 @@ UNUSED = frozenset(
 def search_index(
     config: SiteConfig, pages: list[Page], rendered: list[Output], staging: Staging
 ) -> list[Output]:
-    """The Pagefind index of the `pages` that carry `data-pagefind-body`, as files under pagefind/.
+    """The Pagefind index of the stories and editions that carry `data-pagefind-body`, under pagefind/.
 
-    Each page is read where this build leaves it: staged (`rendered` says which), or kept in place.
+    In parts by date (see search_parts.py): a part none of whose pages changed is kept as it is in
+    place, the others are indexed again. Each page is read where this build leaves it: staged
+    (`rendered` says which), or kept in place. Without a page to index there is no index at all.
     """
     if not config.search:
         return []
-    paths = [page.path for page in pages]
-    if kept := _kept_index(paths, [out.path for out in rendered if out.staged], staging):
-        return kept
+    parts = split(pages, config.tz)
+    staged = {out.path for out in rendered if out.staged}
+    last, ours = _last_parts(staging.destination), read_record(staging.destination) or frozenset()
+    found = {part.name: _kept_part(part, last, staged, ours, staging) for part in parts}
+    if todo := [part for part in parts if not found[part.name]]:
+        found |= _index_parts(config.root / "site.yml", todo, staging)
+        if older := _of_another_version(parts, todo, found, staging.destination):
+            found |= _index_parts(config.root / "site.yml", older, staging)
+    made = [part for part in parts if found[part.name]]  # a part none of whose pages asks has no index
+    if not made:
+        return []  # nothing to search: no index, and the search page says so
+    listing = {"parts": [{"name": part.name, "pages": part.members} for part in made]}
+    manifest = json.dumps(listing, indent=1).encode("utf-8") + b"\n"
+    return [*(out for part in made for out in found[part.name]), Output(f"{FOLDER}/{MANIFEST}", manifest)]
+
+
+def _last_parts(destination: Path) -> dict[str, str]:
+    """Each part the last build published, and the digest of which pages it held; {} if unreadable."""
+    try:
+        listing = json.loads(safe_join(destination, f"{FOLDER}/{MANIFEST}").read_bytes())
+        return {str(part["name"]): str(part["pages"]) for part in listing["parts"]}
+    except (OSError, ValueError, TypeError, KeyError):
+        return {}
+
+
+def _kept_part(
+    part: Part, last: dict[str, str], staged: set[str], ours: frozenset[str], staging: Staging
+) -> list[Output]:
+    """The part as the last build left it in place, when it holds the same pages and Pagefind would
+    read each of them as before (a new story re-renders its neighbours, but only their navigation).
+
+    Pagefind writes its filter files in no fixed order, so indexing the same pages again would
+    still replace files: a build that changes other pages (a list page, a feed) keeps the part.
+    """
+    if last.get(part.name) != part.members:
+        return []
+    prefix = f"{FOLDER}/{part.name}/"
+    index = sorted(path for path in ours if path.startswith(prefix))
+    # a plain string check, ten times faster than Path for 10,000 files; the writer checks each path
+    place = f"{staging.destination}{os.sep}"
+    if not index or not all(os.path.isfile(place + path) for path in index):  # noqa: PTH113
+        return []
+    changed = [page.path for page in part.pages if page.path in staged]
+    if len(changed) > max(16, len(part.pages) // 4):  # reading them costs more than indexing the part
+        return []
+    for path in changed:
+        new = _read(safe_join(staging.folder, path, ours=True))
+        if indexed_view(new) != indexed_view(_read(safe_join(staging.destination, path, ours=True))):
+            return []
+    return [Output(path, None) for path in index]
+
+
+def _of_another_version(
+    parts: list[Part], todo: list[Part], found: dict[str, list[Output]], destination: Path
+) -> list[Part]:
+    """The kept parts that another Pagefind made, if it has changed since (its script refuses to
+    merge indexes of other versions): told by the version each part's entry file names."""
+    made = [out.content for part in todo for out in found[part.name] if out.path.endswith(f"/{ENTRY}")]
+    if not made:
+        return []
+    version = _version(made[0])
+    kept = [part for part in parts if part not in todo and found[part.name]]
+    return [part for part in kept if _version(_read(destination / FOLDER / part.name / ENTRY)) != version]
+
+
+def _version(entry: bytes | None) -> str | None:
+    """The Pagefind version an index's entry file names; None if it names none."""
+    try:
+        return str(json.loads(entry or b"")["version"])
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def _index_parts(site_file: Path, parts: list[Part], staging: Staging) -> dict[str, list[Output]]:
+    """Index each part anew, in a scratch folder beside the output folder: its files, by part."""
     scratch = _scratch(staging)
     try:
-        if not _link_pages(pages, staging, scratch / "site"):
-            return []  # nothing to search: no index, and the search page says so
-        _run_pagefind(config.root / "site.yml", scratch)
-        return _outputs(scratch / "index")
+        made = {}
+        for part in parts:
+            folder = scratch / part.name
+            found = _link_pages(part.pages, staging, folder / "site")
+            if found:
+                _run_pagefind(site_file, folder)
+            made[part.name] = _outputs(folder / "index", part.name) if found else []
+        return made
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -81,35 +165,15 @@ def _scratch(staging: Staging) -> Path:
         return Path(tempfile.mkdtemp(prefix=SCRATCH, dir=staging.folder))
 
 
-def _kept_index(paths: list[str], staged: list[str], staging: Staging) -> list[Output]:
-    """The last build's index, as it is in place, when no page it indexed or would index changed.
-
-    Pagefind writes its filter files in no fixed order, so indexing the same pages again would
-    still replace files: a build that changes other pages (a list page, a feed) keeps the index.
-    """
-    ours = read_record(staging.destination) or frozenset()
-    index = [path for path in ours if path.startswith(f"{FOLDER}/")]
-    if not index or not all(safe_join(staging.destination, path, ours=True).is_file() for path in index):
-        return []
-    removed = [path for path in ours - set(paths) if path.endswith(".html")]
-    if any(_asks_to_be_indexed(safe_join(staging.folder, path, ours=True)) for path in staged):
-        return []
-    # a page indexed before, and now changed or gone
-    if any(_asks_to_be_indexed(safe_join(staging.destination, path)) for path in [*staged, *removed]):
-        return []
-    return [Output(path, None) for path in sorted(index)]
-
-
-def _asks_to_be_indexed(page: Path) -> bool:
-    """Whether the page at `page` carries `data-pagefind-body`; False when there is no such file."""
+def _read(page: Path) -> bytes:
+    """The page at `page`, or nothing when there is no such file."""
     try:
-        with page.open("rb") as file:
-            return INDEXED in file.read()
+        return page.read_bytes()
     except FileNotFoundError:
-        return False
+        return b""
 
 
-def _link_pages(pages: list[Page], staging: Staging, site: Path) -> int:
+def _link_pages(pages: Iterable[Page], staging: Staging, site: Path) -> int:
     """Link each page that asks to be indexed into `site`, in the site's order; how many did."""
     found = 0
     for page in pages:
@@ -117,7 +181,7 @@ def _link_pages(pages: list[Page], staging: Staging, site: Path) -> int:
             continue
         staged = safe_join(staging.folder, page.path, ours=True)
         source = staged if staged.is_file() else safe_join(staging.destination, page.path, ours=True)
-        if not _asks_to_be_indexed(source):
+        if INDEXED not in _read(source):
             continue
         target = site / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -170,12 +234,12 @@ def _failed(reason: str) -> str:
     return f"{reason} (or set `search: false` to build the site without search)"
 
 
-def _outputs(index: Path) -> list[Output]:
-    """Pagefind's files as outputs under pagefind/, in a fixed order, Pagefind's own interfaces left out."""
+def _outputs(index: Path, part: str) -> list[Output]:
+    """Pagefind's files as outputs under pagefind/`part`/, in a fixed order, its own interfaces left out."""
     files = {}
     for folder, _, names in os.walk(index):
         for name in names:
             relative = Path(folder, name).relative_to(index).as_posix()
             if relative not in UNUSED:
                 files[relative] = Path(folder, name).read_bytes()
-    return [Output(f"{FOLDER}/{path}", data) for path, data in sorted(in_order(files).items())]
+    return [Output(f"{FOLDER}/{part}/{path}", data) for path, data in sorted(in_order(files).items())]
