@@ -106,6 +106,18 @@ def test_a_source_filter_narrows_the_results(browser, site):
     assert "source=The+New+York+Times" in browser.current_url  # the filtered search can be linked
 
 
+def test_date_order_finds_what_best_match_finds_editions_too(browser, site):
+    browser.get(site.url + "search/")
+    best = _status(browser, "Samarkand")
+    found = set(_links(browser))
+    assert site.url + "editions/3/" in found
+    for order in ("newest", "oldest"):
+        browser.execute_script("document.getElementById('search-status').textContent = ''")
+        Select(browser.find_element(By.ID, "search-sort")).select_by_value(order)
+        assert _status(browser) == best
+        assert set(_links(browser)) == found
+
+
 def test_a_query_without_a_result_says_so(browser, site):
     browser.get(site.url + "search/")
     assert _status(browser, "xylophonist") == "No story found for “xylophonist”."

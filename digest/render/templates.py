@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Callable
+from datetime import date, datetime, time, tzinfo
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -74,9 +75,16 @@ def make_environment(
         extensions=[FragmentCache],
     )
     env.filters["datefmt"] = lambda value, fmt="%B %-d, %Y": value.strftime(fmt)
+    env.filters["timestamp"] = partial(_timestamp, tz=config.tz)
     env.globals["site"] = config
     env.globals["asset_names"] = assets or {}
     return env
+
+
+def _timestamp(value: date | datetime, tz: tzinfo) -> int:
+    """Whole seconds since 1970, to sort by; a day counts from its start in the site's time zone."""
+    moment = value if isinstance(value, datetime) else datetime.combine(value, time(), tz)
+    return int(moment.timestamp())
 
 
 def render_tasks(
