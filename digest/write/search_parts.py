@@ -44,18 +44,20 @@ def split(pages: Iterable[Page], tz: tzinfo) -> list[Part]:
 
 
 def part_name(when: datetime, newest: datetime) -> str:
-    """`2022` for a past year, `2024-12` for the newest month, `2024-01-to-11` for the months before it."""
-    if when.year < newest.year:
-        return f"{when.year}"
-    if when.month == newest.month:
+    """`2024-12` for the newest month; `2024` for the rest of its year, and each year before it whole.
+
+    Names that stay while the part grows keep its unchanged files where they are: when a month
+    closes, its stories join their year's folder, where a deploy then sends only their new files.
+    """
+    if when.year == newest.year and when.month == newest.month:
         return f"{when:%Y-%m}"
-    return f"{when.year}-01-to-{newest.month - 1:02d}"
+    return f"{when.year}"
 
 
 def _period(name: str) -> tuple[int, int]:
-    """Where a part's stretch of time ends, to put the parts in order: (year, last month)."""
-    year, _, rest = name.partition("-")
-    return int(year), int(rest.rpartition("-")[2] or 12)
+    """A part's place in time, to put the parts in order: a month comes after the rest of its year."""
+    year, _, month = name.partition("-")
+    return int(year), int(month or 0)
 
 
 def _digest(pages: list[Page]) -> str:
