@@ -216,6 +216,40 @@ def test_results_in_date_order_run_across_the_parts(tmp_path, browser, order):
         assert "index-part" not in menus  # how the index is split is not the reader's business
 
 
+FILLER = "The council met on {day} to discuss the harbour budget, the ferry timetable and the new quay."
+
+
+def test_best_match_weighs_a_word_as_rare_in_every_part_as_in_the_whole_index(tmp_path, browser):
+    """Pagefind scores a word by its rarity within one part: once in a big part would outscore three
+    times in the small newest month, though one index would rank the three times first."""
+    files = {
+        f"content/filler-{n}.md": article(
+            f"Council meeting {n}", f"2021-{1 + n % 12:02d}-10T09:00:00Z", body=FILLER.format(day=n)
+        )
+        for n in range(40)
+    }
+    files["content/once.md"] = article(
+        "Island visitors", "2021-07-01T09:00:00Z", body=FILLER.format(day="Friday") + " A quokka was seen."
+    )
+    files["content/thrice.md"] = article(
+        "Island wildlife",
+        "2022-03-02T09:00:00Z",
+        body=FILLER.format(day="Monday") + " A quokka, a quokka, a quokka.",
+    )
+    write_files(tmp_path, {"site.yml": SITE_YML, **files})
+    build_site(tmp_path)
+    assert _parts(tmp_path / "public") == ["2022-03", "2021"]
+    with serve(tmp_path / "public", "/") as served:
+        browser.get(served.url + "search/?q=quokka")
+        WebDriverWait(browser, 15).until(
+            lambda b: "2 stories found" in b.find_element(By.ID, "search-status").text
+        )
+        links = [
+            a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#search-results h2 a")
+        ]
+        assert links == [served.url + "2022/03/thrice/", served.url + "2021/07/once/"]
+
+
 def test_a_filter_alone_lists_every_part_newest_first(tmp_path, browser):
     root = _site(tmp_path)
     build_site(root)
