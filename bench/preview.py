@@ -251,10 +251,10 @@ def ratio(numerator: list[float], denominator: list[float]) -> str:
     return f"{statistics.median(numerator) / statistics.median(denominator):.2f}\u00d7"
 
 
-def against_build(root: Path, n: int, saves: int, seed: int, browser: bool) -> str:
+def against_build(root: Path, n: int, saves: int, seed: int, browser: bool, search: bool = False) -> str:
     """The preview beside a fresh `digest build` of the same edit, on a copy of the site."""
     arts = corpus.articles(n, seed)
-    site = digest_site(root, arts, n // 2, clean_flag=False)
+    site = digest_site(root, arts, n // 2, clean_flag=False, search=search)
     build(site, site.cmd)
     twin = replace(site, root=root.with_name(f"{root.name}-build"))  # the fresh builds' own copy
     twin.target = twin.root / site.target.relative_to(root)
@@ -329,6 +329,7 @@ def main() -> None:
         "checkout's digest package (e.g. a git worktree of main), saves taking turns with this one's",
     )
     ap.add_argument("--keep", type=Path, metavar="DIR", help="work in DIR and keep it (default: a temp dir)")
+    ap.add_argument("--search", action="store_true", help="with the search index (not with --baseline)")
     args = ap.parse_args()
     if args.baseline and not (args.baseline / "digest" / "cli.py").is_file():
         ap.error(f"--baseline {args.baseline}: no digest/cli.py there; give the folder holding the package")
@@ -339,7 +340,7 @@ def main() -> None:
         if args.baseline:
             report = against_baseline(root, args.articles, args.saves, args.seed, args.browser, args.baseline)
         else:
-            report = against_build(root, args.articles, args.saves, args.seed, args.browser)
+            report = against_build(root, args.articles, args.saves, args.seed, args.browser, args.search)
         print(report, flush=True)
     finally:
         if not args.keep:

@@ -53,6 +53,8 @@ class Options:
     progress: Progress | None = None
     listing: Listing | None = None  # the content folder as a watcher knows it; None: walk it
     trust_output: bool = False  # the output is as `state` last left it (the preview's own folder)
+    # index the search parts this build changes at a later build (the preview shows a save first)
+    search_later: bool = False
 
 
 def build(config: SiteConfig, state: BuildState | None = None, options: Options = Options()) -> Report:
@@ -87,7 +89,8 @@ def build(config: SiteConfig, state: BuildState | None = None, options: Options 
             rendered = list(_counted(run_tasks(tasks, staging.stage), len(tasks), options.progress))
             sitemap = render_sitemap(config, pages, inputs.copies)
             outline = render_opml(config)
-            index = search_index(config, pages, rendered, staging)  # of the pages as this write leaves them
+            # of the pages as this write leaves them
+            index, behind = search_index(config, pages, rendered, staging, later=options.search_later)
             written = write_site(
                 chain(rendered, sitemap, outline, index), inputs.copies, staging, work.unchanged
             )
@@ -95,7 +98,10 @@ def build(config: SiteConfig, state: BuildState | None = None, options: Options 
     finally:
         state.save()  # what parsed need not be parsed again after a fix (and a shard writer is reaped)
     report = _report(config, inputs, reading, site, written, time.perf_counter() - started, state.notes())
-    state.remember_report(destination, report, min(filter(None, (_due(site), editions_due)), default=None))
+    report = replace(report, search_behind=behind)
+    if not behind:  # else the next build, with nothing else to do, must still bring the index up to date
+        due = min(filter(None, (_due(site), editions_due)), default=None)
+        state.remember_report(destination, report, due)
     return report
 
 

@@ -29,3 +29,4 @@ class Report:
     left_out: tuple[LeftOut, ...]
     warnings: tuple[BuildWarning, ...]
     notes: tuple[BuildWarning, ...] = ()  # about the build itself, e.g. a damaged cache it rebuilt
+    search_behind: bool = False  # search parts left as they were for a later build to index

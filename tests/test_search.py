@@ -18,6 +18,7 @@ import pytest
 from browser import CHROMIUM, chromium, missing
 from conftest import ROOT, SITE_YML
 from http_server import Served, serve
+from pagefind.service import get_executable
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.select import Select
@@ -359,15 +360,45 @@ def _running_in(folder: Path) -> list[str]:
     return found
 
 
-def test_the_preview_serves_the_index_and_indexes_each_save(tmp_path):
+GATED = """#!/bin/sh
+touch {started}
+while [ ! -e {gate} ]; do sleep 0.05; done
+exec {program} "$@"
+"""
+
+
+def _eventually(browser, address: str, expected: str) -> str:
+    """Open `address` until the search page's status says `expected` (the index catches up while idle)."""
+
+    def found() -> str | None:
+        browser.get(address)
+        status = _status(browser)
+        return status if expected in status else None
+
+    return _wait(found, timeout=60, what=f"“{expected}” at {address}")
+
+
+def test_the_preview_shows_a_save_first_and_indexes_it_while_idle(tmp_path, monkeypatch):
+    """Pagefind runs behind a gate: what the preview shows while the gate is shut did not wait for it."""
     root = _sample(tmp_path / "site")
+    gate, started, program = tmp_path / "gate", tmp_path / "started", tmp_path / "pagefind"
+    program.write_text(GATED.format(started=started, gate=gate, program=get_executable()))
+    program.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(program))
+    gate.touch()
     with _serving(root) as (url, _), chromium(tmp_path / "profile") as browser:
         _wait(lambda: _probe(url), what="the preview server")
-        browser.get(url + "search/?q=harbour")
-        assert "found" in _status(browser)
+        _eventually(browser, url + "search/?q=harbour", "1 story found")
         assert _links(browser)[0] == url + "2023/03/harbour/"
+        gate.unlink()
+        started.unlink()
         (root / "content/keeper.md").write_text(STORY.replace("harbour", "quokka"), encoding="utf-8")
-        _wait(lambda: "quokka" in _get(url + "2023/03/keeper/")[1], what="the rebuild")
-        browser.get(url + "search/?q=quokka")
-        assert "1 story found" in _status(browser)
+        _wait(lambda: "quokka" in _get(url + "2023/03/keeper/")[1], what="the save shown, Pagefind held")
+        _wait(started.exists, what="the index to start catching up, once idle")
+        # a save while it catches up (held at the gate, with the site's lock): shown all the same
+        (root / "content/harbour.md").write_text(STORY + "A wombat came aboard.\n", encoding="utf-8")
+        _wait(lambda: "wombat" in _get(url + "2023/03/harbour/")[1], what="the save shown, catch-up held")
+        gate.touch()
+        _eventually(browser, url + "search/?q=quokka", "1 story found")
         assert _links(browser) == [url + "2023/03/keeper/"]
+        _eventually(browser, url + "search/?q=wombat", "1 story found")

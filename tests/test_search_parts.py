@@ -182,6 +182,31 @@ def test_parts_made_by_another_pagefind_are_made_again_when_one_part_is(tmp_path
     assert indexed() == []
 
 
+def test_a_build_may_leave_the_index_behind_for_the_next_to_bring_up(tmp_path, indexed):
+    """The preview's saves: pages first, parts as they were, and the next build (with nothing else to
+    do, so no no-op answer) indexes what they put off."""
+    root = _site(tmp_path)
+    output = root / "public"
+    build_site(root)
+    indexed()
+    late = root / "content/late.md"
+    late.write_text(late.read_text() + "\nA quokka was seen on the upper deck.\n")
+    report = build_site(root, search_later=True)
+    assert report.search_behind and indexed() == []
+    assert "quokka" in (output / "2022/03/late/index.html").read_text()
+    assert "quokka" not in _words(output, "2022-03")  # the part as it was, marked out of date:
+    listed = json.loads((output / "pagefind/parts.json").read_text())["parts"]
+    assert listed[0] == {"name": "2022-03", "pages": "out of date"}
+    report = build_site(root)
+    assert not report.search_behind and indexed() == ["2022-03"]
+    assert "quokka" in _words(output, "2022-03")
+    write_files(root, {"content/april.md": article("Ferry timetable for spring", "2022-04-02T09:00:00Z")})
+    assert build_site(root, search_later=True).search_behind  # a new part: none yet; 2022 as it was
+    assert _parts(output) == ["2022", "2021"] and indexed() == []
+    build_site(root)
+    assert _parts(output) == ["2022-04", "2022", "2021"] and indexed() == ["2022", "2022-04"]
+
+
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
     with chromium(tmp_path_factory.mktemp("chromium-profile")) as driver:

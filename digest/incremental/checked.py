@@ -12,7 +12,7 @@ import os
 import struct
 from pathlib import Path
 
-FORMAT = 9  # of every cache file: bump when the pickled shapes change
+FORMAT = 10  # of every cache file: bump when the pickled shapes change
 MAGIC = b"digest cache\n"
 _HEADER = struct.Struct(f">{len(MAGIC)}sI32s")  # MAGIC, FORMAT, the SHA-256 of FORMAT and the payload
 

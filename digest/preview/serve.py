@@ -207,11 +207,13 @@ def serve(
         if open_browser:
             webbrowser.open(url)
         settle_memory()
+        idle.append(ioloop.IOLoop.current().call_later(SETTLE_S, tidy))  # then the search index
 
     idle: list[object] = []  # the pending idle step; each rebuild puts it off again
 
     def rebuild() -> None:
         started = time.perf_counter()
+        preview.interrupt()  # a save is shown first: the search index catches up at the next idle moment
         report = preview.rebuild()
         if report:
             say(f"rebuilt: {report.written} files changed in {time.perf_counter() - started:.2f} s")
@@ -225,14 +227,17 @@ def serve(
         idle.append(loop.call_later(SETTLE_S, tidy))
 
     def tidy() -> None:
-        """While idle: make sure the watcher missed nothing, then tidy memory."""
+        """While idle: see that the watcher missed nothing, bring the search index up, tidy memory."""
         idle.clear()
         if preview.missed():
             watcher.changed()
+        else:
+            preview.catch_up()
         settle_memory()
 
     watcher = Watch(preview, rebuild)
     watcher.check()  # watching starts before the first build, so a save made during it is not missed
     ioloop.PeriodicCallback(watcher.check, POLL_MS).start()
+    ioloop.PeriodicCallback(preview.caught_up, POLL_MS).start()
     ioloop.IOLoop.current().add_callback(start)
     ioloop.IOLoop.current().start()

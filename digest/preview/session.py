@@ -8,8 +8,12 @@ and that its own output folder holds what it last wrote, so a save costs no walk
 from __future__ import annotations
 
 import html
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from digest.build import Options, build
@@ -20,6 +24,7 @@ from digest.content.inputs import Listing, content_files, relisted
 from digest.errors import BuildError, DigestError
 from digest.incremental.state import BuildState
 from digest.report import Report
+from digest.workers import die_with_parent
 from digest.write.lock import Busy, try_lock, unlock
 
 
@@ -40,6 +45,8 @@ class Preview:
     intact: bool = False  # the output folder holds what the last build wrote, as this process knows
     state: BuildState | None = None  # kept from save to save: what the last build read, grouped and planned
     waiting: bool = False  # the last rebuild found another build of the site running, and did not start
+    behind: bool = False  # the search index misses what the last saves changed (see catch_up)
+    catching_up: subprocess.Popen[bytes] | None = None  # the `digest build` that indexes it, while idle
 
     @property
     def output(self) -> Path:
@@ -80,6 +87,7 @@ class Preview:
                 self.output,
                 listing=self._content(config),
                 trust_output=self.intact and (self.output / "index.html").is_file(),
+                search_later=True,  # a save shows first; the index catches up while idle
             )
             report = build(config, self.state, options)
         except BuildError as failed:
@@ -98,7 +106,46 @@ class Preview:
             self.say("fixed: the preview is up to date again")
         self.errors = []
         self.intact = True
+        self.behind = self.behind or report.search_behind
         return report
+
+    def catch_up(self) -> None:
+        """While idle, index what the saves put off: a `digest build` of the preview in a process of
+        its own, which a save stops (see `interrupt`), so a save never waits for Pagefind."""
+        if not self.behind or self.catching_up is not None or self.errors:
+            return
+        command = [sys.executable, "-m", "digest.cli", "build", "-q", "--config", str(self.config_path)]
+        command += ["--output", str(self.output), "--base-url", self.overrides["base_url"]]
+        command += [flag for flag, on in (("--drafts", self.drafts), ("--future", self.future)) if on]
+        self.catching_up = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=partial(die_with_parent, os.getpid()),  # nor does it outlive the preview
+        )
+
+    def caught_up(self) -> None:
+        """Note the catch-up build's end: the index is up to date, or the reason it is not is said."""
+        if self.catching_up is None or (status := self.catching_up.poll()) is None:
+            return
+        self.catching_up = None  # it wrote only the index: the pages are as this process left them
+        if status == 0:
+            self.behind = False
+        else:
+            self.say(
+                f"the search index could not be brought up to date (exit status {status}): "
+                "run `digest build` to see why"
+            )
+            self.behind = False  # said once; the next save tries again
+
+    def interrupt(self) -> None:
+        """Stop a catch-up build, so a save is shown at once; the next idle moment starts it again.
+        A build killed at any moment leaves the output folder as it was (see the README)."""
+        if self.catching_up is not None:
+            self.catching_up.kill()
+            self.catching_up.wait()
+            self.catching_up = None
 
     def _content(self, config: SiteConfig) -> Listing:
         """The content folder: the last listing with the reported paths looked at again, else a walk."""
