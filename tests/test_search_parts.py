@@ -228,17 +228,19 @@ def test_results_in_date_order_run_across_the_parts(tmp_path, browser, order):
         WebDriverWait(browser, 15).until(lambda b: b.find_elements(By.CSS_SELECTOR, "#search-sort"))
         Select(browser.find_element(By.ID, "search-sort")).select_by_value(order)
         field.send_keys("ferry")
-        WebDriverWait(browser, 15).until(
-            lambda b: "5 stories found" in b.find_element(By.ID, "search-status").text
-        )
-        links = [
-            a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#search-results h2 a")
-        ]
-        assert links == [served.url + path for path in expected]
+        assert _shown(browser, "5 stories found") == [served.url + path for path in expected]
         menus = [
             s.get_attribute("name") for s in browser.find_elements(By.CSS_SELECTOR, "select[data-filter]")
         ]
         assert "index-part" not in menus  # how the index is split is not the reader's business
+
+
+def _shown(browser, status: str) -> list[str]:
+    """The results' links, once the search page announces `status`."""
+    from test_search import _links
+
+    WebDriverWait(browser, 15).until(lambda b: status in b.find_element(By.ID, "search-status").text)
+    return _links(browser)
 
 
 FILLER = "The council met on {day} to discuss the harbour budget, the ferry timetable and the new quay."
@@ -266,13 +268,10 @@ def test_best_match_weighs_a_word_as_rare_in_every_part_as_in_the_whole_index(tm
     assert _parts(tmp_path / "public") == ["2022-03", "2021"]
     with serve(tmp_path / "public", "/") as served:
         browser.get(served.url + "search/?q=quokka")
-        WebDriverWait(browser, 15).until(
-            lambda b: "2 stories found" in b.find_element(By.ID, "search-status").text
-        )
-        links = [
-            a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#search-results h2 a")
+        assert _shown(browser, "2 stories found") == [
+            served.url + "2022/03/thrice/",
+            served.url + "2021/07/once/",
         ]
-        assert links == [served.url + "2022/03/thrice/", served.url + "2021/07/once/"]
 
 
 def test_a_filter_alone_lists_every_part_newest_first(tmp_path, browser):
@@ -280,12 +279,7 @@ def test_a_filter_alone_lists_every_part_newest_first(tmp_path, browser):
     build_site(root)
     with serve(root / "public", "/") as served:
         browser.get(served.url + "search/?source=Reuters")
-        WebDriverWait(browser, 15).until(
-            lambda b: "5 stories found" in b.find_element(By.ID, "search-status").text
-        )
-        links = [
-            a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#search-results h2 a")
-        ]
+        links = _shown(browser, "5 stories found")
         assert links[0] == served.url + "2022/03/late/" and links[-1] == served.url + "2021/06/old/"
 
 

@@ -12,13 +12,14 @@ from types import MappingProxyType
 
 from digest.content.assets import HASHED
 from digest.deploy.files import Local
+from digest.write.search import ENTRY, FOLDER
+from digest.write.search_parts import MANIFEST
 
 Held = tuple[str, int]  # what a target holds at a path: content hash, size
 
 FEEDS = ("feed.xml", "rss.xml", "feed.json")
 LAST = ("index.html", *FEEDS, "sitemap.xml", "robots.txt")  # at the site's root, in this order
-SEARCH_ENTRY = "pagefind-entry.json"  # names a search index part's other files: goes after them
-SEARCH_PARTS = "pagefind/parts.json"  # names the parts: goes after their entries, with the home page
+SEARCH_PARTS = f"{FOLDER}/{MANIFEST}"  # names the index's parts: goes after their entries, with the home page
 TYPES = MappingProxyType(
     {
         ".html": "text/html; charset=utf-8",
@@ -80,7 +81,7 @@ def rank(path: str) -> tuple[int, int, str]:
         return 2, 1, path
     if name in FEEDS:
         return 2 + LAST.index(name), 1, path  # a tag's feed, with the site's
-    entry = name == SEARCH_ENTRY and path.startswith("pagefind/")
+    entry = name == ENTRY and path.startswith(f"{FOLDER}/")  # names its part's other files: after them
     return (1 if name.endswith(".html") or entry else 0), 0, path
 
 

@@ -130,14 +130,12 @@ class Preview:
         if self.catching_up is None or (status := self.catching_up.poll()) is None:
             return
         self.catching_up = None  # it wrote only the index: the pages are as this process left them
-        if status == 0:
-            self.behind = False
-        else:
+        self.behind = False  # caught up, or said why not once: the next save tries again
+        if status != 0:
             self.say(
                 f"the search index could not be brought up to date (exit status {status}): "
                 "run `digest build` to see why"
             )
-            self.behind = False  # said once; the next save tries again
 
     def interrupt(self) -> None:
         """Stop a catch-up build, so a save is shown at once; the next idle moment starts it again.

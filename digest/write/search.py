@@ -68,12 +68,12 @@ def search_index(
         return [], False
     parts = split(pages, config.tz)
     staged = {out.path for out in rendered if out.staged}
-    last, ours = _last_parts(staging.destination), read_record(staging.destination) or frozenset()
-    found = {part.name: _kept_part(part, last, staged, ours, staging) for part in parts}
+    last, held = _last_parts(staging.destination), _in_place(staging.destination)
+    found = {part.name: _kept_part(part, last, held, staged, staging) for part in parts}
     todo = [part for part in parts if not found[part.name]]
     members: dict[str, str] = {}
     if later:
-        found |= {part.name: _in_place(part, ours, staging) for part in todo}
+        found |= {part.name: held.get(part.name, []) for part in todo}
         members = {part.name: STALE for part in todo}
     elif todo:
         found |= _index_parts(config.root / "site.yml", todo, staging)
@@ -98,21 +98,25 @@ def _last_parts(destination: Path) -> dict[str, str]:
         return {}
 
 
-def _in_place(part: Part, ours: frozenset[str], staging: Staging) -> list[Output]:
-    """The part's files as the last build left them, whatever changed since; none if any is missing."""
-    index = sorted(path for path in ours if path.startswith(f"{FOLDER}/{part.name}/"))
-    place = f"{staging.destination}{os.sep}"
-    return [Output(path, None) for path in index] if _all_files(place, index) else []
-
-
-def _all_files(place: str, paths: list[str]) -> bool:
-    """Whether every path is a file under `place`: plain strings, ten times faster than Path for 10,000
-    (the writer takes each path through safe_join)."""
-    return bool(paths) and all(os.path.isfile(place + path) for path in paths)  # noqa: PTH113
+def _in_place(destination: Path) -> dict[str, list[Output]]:
+    """Each part's files as the last build left them (the record says which), for the parts whose
+    files are all there: checked as plain strings, ten times faster than Path for 10,000 files (the
+    writer takes each path through safe_join)."""
+    held: dict[str, list[Output]] = {}
+    for path in sorted(read_record(destination) or ()):
+        folder, _, rest = path.partition("/")
+        if folder == FOLDER and "/" in rest:
+            held.setdefault(rest.partition("/")[0], []).append(Output(path, None))
+    place = f"{destination}{os.sep}"
+    return {
+        name: files
+        for name, files in held.items()
+        if all(os.path.isfile(place + out.path) for out in files)  # noqa: PTH113
+    }
 
 
 def _kept_part(
-    part: Part, last: dict[str, str], staged: set[str], ours: frozenset[str], staging: Staging
+    part: Part, last: dict[str, str], held: dict[str, list[Output]], staged: set[str], staging: Staging
 ) -> list[Output]:
     """The part as the last build left it in place, when it holds the same pages and Pagefind would
     read each of them as before (a new story re-renders its neighbours, but only their navigation).
@@ -120,10 +124,8 @@ def _kept_part(
     Pagefind writes its filter files in no fixed order, so indexing the same pages again would
     still replace files: a build that changes other pages (a list page, a feed) keeps the part.
     """
-    if last.get(part.name) != part.members:
-        return []
-    index = _in_place(part, ours, staging)
-    if not index:
+    index = held.get(part.name, [])
+    if last.get(part.name) != part.members or not index:
         return []
     changed = [page.path for page in part.pages if page.path in staged]
     if len(changed) > max(16, len(part.pages) // 4):  # reading them costs more than indexing the part
